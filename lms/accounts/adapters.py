@@ -1,0 +1,23 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+from django.db import transaction
+
+from . import roles
+from .services import user_add_role
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        data = form.cleaned_data
+        user.full_name = data.get("full_name", "")
+        user.agency = data.get("agency")
+        user.position = data.get("position", "")
+        user.preferred_language = getattr(request, "LANGUAGE_CODE", "vi") or "vi"
+        if commit:
+            user.save()
+            user_add_role(user=user, role=roles.TRAINEE)
+            from .tasks import send_welcome_email
+
+            transaction.on_commit(lambda: send_welcome_email.delay(user.pk))
+        return user

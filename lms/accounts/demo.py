@@ -1,0 +1,114 @@
+"""Demo agencies and one user per role, built from fixtures/ (used by `load_demo`)."""
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from lms.core.text import nfc
+
+from . import roles
+from .models import Agency
+from .services import user_add_role
+
+DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - printed to the operator on purpose
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    full_name: str
+    agency_code: str
+
+
+DEMO_LOGINS = [
+    DemoLogin(roles.TRAINEE, "hocvien@demo.vn", "Nguyễn Thị Hồng Nhung", "VP-STP"),
+    DemoLogin(roles.TRAINER, "giangvien@demo.vn", "Trần Quang Huy", "VP-SKHCN"),
+    DemoLogin(roles.SECRETARY, "thuky@demo.vn", "Lê Minh Đức", "VP-STP"),
+    DemoLogin(roles.DOST_OFFICER, "canbo@demo.vn", "Phạm Thu Hà", "VP-SKHCN"),
+    DemoLogin(roles.EDITOR, "bientap@demo.vn", "Đỗ Văn Khánh", "VP-SKHCN"),
+]
+ADMIN_LOGIN = DemoLogin("admin", "admin@demo.vn", "Quản trị hệ thống", "VP-SKHCN")
+
+
+@transaction.atomic
+def load_agencies(path: Path) -> int:
+    """Create or update agencies from the CSV; parents and merges are linked in a second pass."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    by_code = {}
+    for row in rows:
+        agency, _ = Agency.objects.update_or_create(
+            code=row["code"].strip(),
+            defaults={
+                "name": nfc(row["name"]),
+                "kind": row["kind"].strip(),
+                "target_headcount": int(row.get("target_headcount") or 0),
+                "is_active": (row.get("is_active") or "true").strip().lower()
+                in ("1", "true", "yes"),
+            },
+        )
+        by_code[agency.code] = agency
+    for row in rows:
+        agency = by_code[row["code"].strip()]
+        parent = by_code.get((row.get("parent_code") or "").strip())
+        merged_into = by_code.get((row.get("merged_into_code") or "").strip())
+        if agency.parent_id != getattr(parent, "pk", None) or agency.merged_into_id != getattr(
+            merged_into, "pk", None
+        ):
+            agency.parent, agency.merged_into = parent, merged_into
+            agency.save(update_fields=["parent", "merged_into"])
+    return len(by_code)
+
+
+def _agency_for(code: str):
+    return (
+        Agency.objects.filter(code=code).first() or Agency.objects.filter(kind="department").first()
+    )
+
+
+def ensure_user(*, email: str, full_name: str, agency=None, position: str = "", password=None):
+    """Create the user once with a verified e-mail address; later runs leave it as it is."""
+    user, created = get_user_model().objects.get_or_create(
+        email=email, defaults={"full_name": full_name, "agency": agency, "position": position}
+    )
+    if created:
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+@transaction.atomic
+def load_role_users() -> list[DemoLogin]:
+    for login in DEMO_LOGINS:
+        user = ensure_user(
+            email=login.email,
+            full_name=login.full_name,
+            agency=_agency_for(login.agency_code),
+            password=DEMO_PASSWORD,
+        )
+        user_add_role(user=user, role=login.role)
+        if login.role in (roles.EDITOR, roles.DOST_OFFICER, roles.TRAINER):
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    admin = ensure_user(
+        email=ADMIN_LOGIN.email,
+        full_name=ADMIN_LOGIN.full_name,
+        agency=_agency_for(ADMIN_LOGIN.agency_code),
+        password=DEMO_PASSWORD,
+    )
+    if not admin.is_superuser:
+        admin.is_superuser = admin.is_staff = True
+        admin.save(update_fields=["is_superuser", "is_staff"])
+    return [*DEMO_LOGINS, ADMIN_LOGIN]

@@ -1,0 +1,35 @@
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from lms.core.audit import audit_record
+
+from .models import Agency
+
+
+def user_add_role(*, user, role: str) -> None:
+    """Put the user in the role's group (created on first use); safe to call twice."""
+    group, _ = Group.objects.get_or_create(name=role)
+    user.groups.add(group)
+    if hasattr(user, "_role_names"):
+        del user._role_names
+
+
+@transaction.atomic
+def agency_merge(*, agency: Agency, into: Agency, actor=None, on=None) -> Agency:
+    """Mark `agency` merged into `into`. Members and records stay linked to the old agency,
+    so who trained where is kept; reports follow `merged_into` to the surviving agency."""
+    if agency.pk == into.pk or into.reporting_agency().pk == agency.pk:
+        raise ValueError("An agency cannot be merged into itself.")
+    before = {"is_active": agency.is_active, "merged_into": agency.merged_into_id}
+    agency.is_active = False
+    agency.merged_into = into
+    agency.merged_at = on
+    agency.save(update_fields=["is_active", "merged_into", "merged_at"])
+    audit_record(
+        actor=actor,
+        verb="agency.merge",
+        obj=agency,
+        before=before,
+        after={"is_active": False, "merged_into": into.pk},
+    )
+    return agency

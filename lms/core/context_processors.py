@@ -1,0 +1,40 @@
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from lms.accounts import roles
+
+# (url name, label, roles that see it; None = every signed-in user)
+NAVIGATION = [
+    ("courses:catalogue", _("Khóa học"), None),
+    ("courses:my_learning", _("Học tập của tôi"), None),
+    ("courses:my_certificates", _("Chứng nhận"), None),
+    ("courses:trainer_sessions", _("Lớp học"), {roles.TRAINER}),
+    ("coverage:dashboard", _("Độ bao phủ"), {roles.DOST_OFFICER, roles.SECRETARY}),
+]
+
+
+def _reverse_or_none(name):
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def navigation(request):
+    """Menu entries for the signed-in user's roles; entries whose app is absent are skipped."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        items = [("courses:catalogue", _("Khóa học"), None)]
+        user_role_names = frozenset()
+    else:
+        items = NAVIGATION
+        user_role_names = roles.user_roles(user)
+    menu = []
+    for name, label, allowed in items:
+        if allowed and not (user.is_superuser or allowed & user_role_names):
+            continue
+        url = _reverse_or_none(name)
+        if url:
+            menu.append({"url": url, "label": label, "active": request.path.startswith(url)})
+    staff = bool(user and user.is_authenticated and (user.is_staff or user.is_superuser))
+    return {"nav_items": menu, "nav_show_admin": staff}

@@ -1,0 +1,42 @@
+"""Demo site structure: the home page as the root of the default site."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wagtail.models import Page, Site
+
+from .models import HomePage
+
+
+@transaction.atomic
+def load_home_page() -> HomePage:
+    """Make a HomePage the site root, replacing Wagtail's placeholder page on first run."""
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        placeholder = Page.objects.filter(depth=2, slug="home").exclude(
+            content_type__model="homepage"
+        )
+        for page in placeholder:
+            page.slug = f"old-{page.pk}"
+            page.save_revision().publish()
+        home = HomePage(
+            title=_("Đào tạo hệ thống quản lý chất lượng theo TCVN ISO 9001"),
+            slug="home",
+            intro=(
+                "<p>Chương trình của Sở Khoa học và Công nghệ dành cho cán bộ, công chức các "
+                "cơ quan hành chính nhà nước trong tỉnh: học trực tuyến, lớp tập trung, "
+                "bài kiểm tra và chứng nhận hoàn thành.</p>"
+            ),
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        for page in placeholder:
+            page.delete()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save(update_fields=["root_page"])
+    return home

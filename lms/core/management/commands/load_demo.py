@@ -1,0 +1,51 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from lms.accounts import demo as accounts_demo
+from lms.core import demo as core_demo
+
+
+class Command(BaseCommand):
+    help = "Build the demo site from fixtures/ (safe to run again) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fixtures", default=str(settings.BASE_DIR / "fixtures"))
+
+    def handle(self, *args, fixtures, **options):
+        fixtures = Path(fixtures)
+        agencies_csv = fixtures / "agencies.csv"
+        if not agencies_csv.exists():
+            raise CommandError(f"{agencies_csv}: file not found")
+        with translation.override(settings.LANGUAGE_CODE):
+            count = accounts_demo.load_agencies(agencies_csv)
+            self.stdout.write(f"Agencies: {count}")
+            core_demo.load_home_page()
+            logins = accounts_demo.load_role_users()
+            for step in self.extra_steps():
+                message = step(fixtures=fixtures, stdout=self.stdout)
+                if message:
+                    self.stdout.write(message)
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all):"))
+        self.stdout.write(f"  password: {accounts_demo.DEMO_PASSWORD}")
+        for login in logins:
+            self.stdout.write(f"  {login.role:<18} {login.email}")
+
+    def extra_steps(self):
+        """Demo steps of the learning apps, in dependency order."""
+        steps = []
+        try:
+            from courses import demo as courses_demo
+        except ImportError:
+            courses_demo = None
+        if courses_demo is not None:
+            steps.extend(courses_demo.STEPS)
+        try:
+            from quizzes import demo as quizzes_demo
+        except ImportError:
+            quizzes_demo = None
+        if quizzes_demo is not None:
+            steps.extend(quizzes_demo.STEPS)
+        return steps

@@ -1,0 +1,8 @@
+"""Settings for a celery worker serving the test database in CI."""
+
+from .base import env
+from .test import *  # noqa: F403
+
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)

@@ -1,0 +1,101 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+from django.conf import settings
+
+ROOT = settings.BASE_DIR
+PRODUCTION_ENV = {
+    "SECRET_KEY": "p" * 20 + "-production-secret-key-for-the-deploy-check-0123456789",
+    "ALLOWED_HOSTS": "iso.vinhphuc.gov.vn",
+    "DATABASE_URL": "sqlite:////tmp/lms-deploy-check.sqlite3",
+}
+
+
+def _manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL")}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "lms.settings.production", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = _manage("check", env={"ALLOWED_HOSTS": "example.vn"})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_passes_check_deploy_without_warnings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_settings_come_from_the_environment():
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='lms.settings.dev';"
+            "from django.conf import settings as s;"
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND,"
+            " s.ALLOWED_HOSTS)",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": "postgres://u@db.example:5432/lms",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3",
+            "EMAIL_URL": "smtp://mail.example:25",
+            "ALLOWED_HOSTS": "a.example,b.example",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    engine, eager, backend, hosts = result.stdout.split(" ", 3)
+    assert engine == "django.db.backends.postgresql"
+    assert eager == "False"
+    assert backend == "django.core.mail.backends.smtp.EmailBackend"
+    assert "a.example" in hosts and "b.example" in hosts
+
+
+def test_newcomer_defaults_need_no_services():
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "import os; os.environ['DJANGO_SETTINGS_MODULE']='lms.settings.dev';"
+            "from django.conf import settings as s;"
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)",
+        ],
+        cwd=ROOT,
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL")
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+    ]
+
+
+@pytest.mark.django_db
+def test_migrations_are_complete():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
