@@ -1,0 +1,39 @@
+from .certificates import CODE_ALPHABET, CODE_LENGTH, Certificate, CertificateTemplate
+from .classes import (
+    ATTENDED_STATUSES,
+    Attendance,
+    AttendanceMethod,
+    AttendanceStatus,
+    ClassMember,
+    ClassSession,
+    SessionStatus,
+    TrainingClass,
+)
+from .learning import ActivityCompletion, Enrolment, EnrolmentSource, EnrolmentStatus
+from .pages import CourseActivity, CourseIndexPage, CoursePage, Edition, Language, LessonPage, Track
+
+__all__ = [
+    "ATTENDED_STATUSES",
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
+    "ActivityCompletion",
+    "Attendance",
+    "AttendanceMethod",
+    "AttendanceStatus",
+    "Certificate",
+    "CertificateTemplate",
+    "ClassMember",
+    "ClassSession",
+    "CourseActivity",
+    "CourseIndexPage",
+    "CoursePage",
+    "Edition",
+    "Enrolment",
+    "EnrolmentSource",
+    "EnrolmentStatus",
+    "Language",
+    "LessonPage",
+    "SessionStatus",
+    "Track",
+    "TrainingClass",
+]

@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Crockford-style alphabet without look-alikes (no 0/O, 1/I/L, U).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10
+
+
+class CertificateTemplate(models.Model):
+    name = models.CharField(_("tên mẫu"), max_length=120)
+    title_vi = models.CharField(
+        _("tiêu đề (tiếng Việt)"), max_length=200, default="GIẤY CHỨNG NHẬN HOÀN THÀNH KHÓA HỌC"
+    )
+    title_en = models.CharField(
+        _("tiêu đề (tiếng Anh)"), max_length=200, default="CERTIFICATE OF COMPLETION"
+    )
+    issuer_name = models.CharField(
+        _("cơ quan cấp"), max_length=200, default="Sở Khoa học và Công nghệ tỉnh Vĩnh Phúc"
+    )
+    signatory_name = models.CharField(_("người ký"), max_length=120, blank=True)
+    signatory_title = models.CharField(_("chức vụ người ký"), max_length=120, default="Giám đốc")
+    background = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("ảnh nền"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_default = models.BooleanField(_("mẫu mặc định"), default=False)
+
+    class Meta:
+        verbose_name = _("mẫu chứng nhận")
+        verbose_name_plural = _("mẫu chứng nhận")
+
+    def __str__(self):
+        return self.name
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid_at(self, moment):
+        return self.filter(revoked_at__isnull=True, issued_at__lte=moment).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=moment)
+        )
+
+
+class Certificate(models.Model):
+    """Issued once per (user, course, cycle); the printed facts are frozen at issue time."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("học viên"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("khóa học"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    session = models.ForeignKey(
+        "courses.ClassSession",
+        verbose_name=_("buổi học"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+    )
+    cycle = models.PositiveSmallIntegerField(_("lần cấp"), default=1)
+    code = models.CharField(_("mã xác minh"), max_length=16, unique=True)
+    issued_at = models.DateTimeField(_("ngày cấp"), db_index=True)
+    expires_at = models.DateTimeField(_("ngày hết hạn"), null=True, blank=True, db_index=True)
+    revoked_at = models.DateTimeField(_("ngày thu hồi"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoke_reason = models.CharField(_("lý do thu hồi"), max_length=255, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("thay thế chứng nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
+    # Frozen facts, printed and verified as they were on the day of issue.
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    agency_name = models.CharField(_("cơ quan, đơn vị"), max_length=255, blank=True)
+    course_title = models.CharField(_("tên khóa học"), max_length=255)
+    track = models.CharField(_("chuyên đề"), max_length=20)
+    edition = models.CharField(_("phiên bản tiêu chuẩn"), max_length=12)
+    language = models.CharField(_("ngôn ngữ"), max_length=8, default="vi")
+    pdf = models.FileField(_("tệp PDF"), upload_to="certificates/%Y/%m/", blank=True)
+    expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chứng nhận")
+        verbose_name_plural = _("chứng nhận")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course", "cycle"], name="certificate_once_per_cycle"
+            )
+        ]
+        indexes = [models.Index(fields=["course", "revoked_at", "expires_at"])]
+
+    def __str__(self):
+        return f"{self.code} – {self.full_name}"

@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EnrolmentSource(models.TextChoices):
+    SELF = "self", _("Tự ghi danh")
+    TRAINER = "trainer", _("Giảng viên ghi danh")
+    SECRETARY = "secretary", _("Thư ký ISO ghi danh")
+    BULK = "bulk", _("Ghi danh theo danh sách")
+    ROSTER = "roster", _("Danh sách lớp")
+    ADMIN = "admin", _("Quản trị")
+
+
+class EnrolmentStatus(models.TextChoices):
+    ACTIVE = "active", _("Đang học")
+    COMPLETED = "completed", _("Hoàn thành")
+    WITHDRAWN = "withdrawn", _("Đã rút")
+
+
+class Enrolment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("học viên"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("khóa học"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+    )
+    source = models.CharField(
+        _("nguồn"), max_length=20, choices=EnrolmentSource.choices, default=EnrolmentSource.SELF
+    )
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=20,
+        choices=EnrolmentStatus.choices,
+        default=EnrolmentStatus.ACTIVE,
+    )
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi danh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("ngày ghi danh"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("ngày hoàn thành"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ghi danh")
+        verbose_name_plural = _("ghi danh")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="enrolment_unique_user_course")
+        ]
+        indexes = [
+            models.Index(fields=["course", "status"]),
+            models.Index(fields=["completed_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.course}"
+
+
+class ActivityCompletion(models.Model):
+    """A lesson read or a quiz passed, within one enrolment."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="completions")
+    page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("bài"), on_delete=models.CASCADE, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("hoàn thành lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tiến độ bài học")
+        verbose_name_plural = _("tiến độ bài học")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "page"], name="activity_completion_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment_id}:{self.page_id}"

@@ -1,0 +1,155 @@
+from modelcluster.fields import ParentalManyToManyField
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import LessonBodyBlock
+
+
+class Track(models.TextChoices):
+    AWARENESS = "awareness", _("Nhận thức")
+    BUILDING = "building", _("Xây dựng")
+    MAINTAINING = "maintaining", _("Duy trì")
+    IMPROVING = "improving", _("Cải tiến")
+
+
+class Edition(models.TextChoices):
+    ISO_9001_2008 = "9001:2008", "TCVN ISO 9001:2008"
+    ISO_9001_2015 = "9001:2015", "TCVN ISO 9001:2015"
+    NEXT = "next", _("Phiên bản kế tiếp")
+
+
+class Language(models.TextChoices):
+    VI = "vi", "Tiếng Việt"
+    EN = "en", "English"
+
+
+class CourseIndexPage(Page):
+    """The catalogue: lists the live courses below it with filters."""
+
+    intro = models.TextField(_("giới thiệu"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["core.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("danh mục khóa học")
+
+
+class CoursePage(Page):
+    summary = models.TextField(_("tóm tắt"))
+    outcomes = models.TextField(
+        _("kết quả học tập"), blank=True, help_text=_("Mỗi dòng một kết quả.")
+    )
+    track = models.CharField(_("chuyên đề"), max_length=20, choices=Track.choices, db_index=True)
+    edition = models.CharField(
+        _("phiên bản tiêu chuẩn"),
+        max_length=12,
+        choices=Edition.choices,
+        default=Edition.ISO_9001_2015,
+        db_index=True,
+    )
+    language = models.CharField(
+        _("ngôn ngữ"), max_length=8, choices=Language.choices, default=Language.VI, db_index=True
+    )
+    duration_hours = models.DecimalField(
+        _("thời lượng (giờ)"), max_digits=5, decimal_places=1, default=4
+    )
+    prerequisites = ParentalManyToManyField(
+        "self", verbose_name=_("khóa học tiên quyết"), blank=True, symmetrical=False
+    )
+    is_open = models.BooleanField(
+        _("mở cho mọi người"),
+        default=False,
+        help_text=_("Cho phép người chưa ghi danh đọc nội dung bài học."),
+    )
+    requires_attendance = models.BooleanField(
+        _("bắt buộc tham dự lớp tập trung"),
+        default=False,
+        help_text=_("Chỉ hoàn thành khi học viên có mặt ở một buổi học của khóa."),
+    )
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("hiệu lực chứng nhận (tháng)"), default=36, help_text=_("0 = không hết hạn.")
+    )
+    certificate_template = models.ForeignKey(
+        "courses.CertificateTemplate",
+        verbose_name=_("mẫu chứng nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("outcomes"),
+        MultiFieldPanel(
+            [
+                FieldPanel("track"),
+                FieldPanel("edition"),
+                FieldPanel("language"),
+                FieldPanel("duration_hours"),
+            ],
+            heading=_("Phân loại"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("prerequisites"),
+                FieldPanel("is_open"),
+                FieldPanel("requires_attendance"),
+                FieldPanel("certificate_validity_months"),
+                FieldPanel("certificate_template"),
+            ],
+            heading=_("Quy tắc hoàn thành và chứng nhận"),
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
+
+    class Meta:
+        verbose_name = _("khóa học")
+
+    def outcome_list(self) -> list[str]:
+        return [line.strip() for line in self.outcomes.splitlines() if line.strip()]
+
+
+class CourseActivity(models.Model):
+    """A page inside a course that a trainee completes (a lesson or a quiz)."""
+
+    is_required = models.BooleanField(_("bắt buộc để hoàn thành khóa"), default=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def course(self):
+        return CoursePage.objects.ancestor_of(self).live().first() or (
+            CoursePage.objects.ancestor_of(self).first()
+        )
+
+
+class LessonPage(CourseActivity, Page):  # noqa: DJ008 - Page.__str__
+    body = StreamField(LessonBodyBlock(), verbose_name=_("nội dung"), blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(_("thời gian ước tính (phút)"), default=20)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("body"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("is_required"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("bài học")
