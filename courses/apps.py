@@ -7,4 +7,4 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Khóa học và lớp học")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import receivers  # noqa: F401

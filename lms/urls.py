@@ -18,6 +18,15 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("lms.accounts.urls")),
+    # Learning actions live beside the catalogue; unmatched /courses/<slug>/ paths fall
+    # through to the Wagtail page tree below.
+    path("courses/", include(("courses.urls.learning", "courses"))),
+    path("quizzes/", include(("quizzes.urls", "quizzes"))),
+    path("classes/", include(("courses.urls.classes", "classes"))),
+    path("checkin/", include(("courses.urls.checkin", "checkin"))),
+    path("certificates/", include(("courses.urls.certificates", "certificates"))),
+    path("verify/", include(("courses.urls.verify", "verify"))),
+    path("coverage/", include(("lms.coverage.urls", "coverage"))),
 ]
 
 if settings.DEBUG:

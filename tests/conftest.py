@@ -14,6 +14,15 @@ from lms.accounts import roles
 
 REQUIRE_LIVE = os.environ.get("REQUIRE_LIVE_SERVICES") == "1"
 
+# Fixtures of each area live in their own module so features can grow independently.
+pytest_plugins = [
+    "tests.fixtures.learning",
+    "tests.fixtures.quizzes",
+    "tests.fixtures.classes",
+    "tests.fixtures.certificates",
+    "tests.fixtures.coverage",
+]
+
 
 def _skip_or_fail(reason: str):
     """CI sets REQUIRE_LIVE_SERVICES=1: a missing service is then a failure, not a skip."""
@@ -184,3 +193,54 @@ def _wait_for_worker(app, timeout=60):
         if replies:
             return
     _skip_or_fail("the celery worker did not answer within 60 s")
+
+
+@pytest.fixture
+def site_tree(db):
+    """Home page as the site root with the course catalogue below it."""
+    from courses.models import CourseIndexPage
+    from lms.core.demo import load_home_page
+
+    home = load_home_page()
+    catalogue = CourseIndexPage.objects.first()
+    if catalogue is None:
+        catalogue = CourseIndexPage(title="Khóa học", slug="courses")
+        home.add_child(instance=catalogue)
+        catalogue.save_revision().publish()
+    return {"home": home, "catalogue": catalogue}
+
+
+@pytest.fixture
+def make_course(site_tree):
+    """Create a live course with `lessons` live lesson pages (titles in Vietnamese)."""
+    from courses.models import CoursePage, LessonPage
+
+    counter = {"n": 0}
+
+    def make(*, lessons=3, track="awareness", **fields):
+        counter["n"] += 1
+        course = CoursePage(
+            title=fields.pop("title", f"Nhận thức về ISO 9001 ({counter['n']})"),
+            slug=fields.pop("slug", f"khoa-hoc-{counter['n']}"),
+            summary=fields.pop("summary", "Khóa học về hệ thống quản lý chất lượng."),
+            track=track,
+            **fields,
+        )
+        site_tree["catalogue"].add_child(instance=course)
+        course.save_revision().publish()
+        for index in range(1, lessons + 1):
+            lesson = LessonPage(
+                title=f"Bài {index}: Tài liệu và hồ sơ",
+                slug=f"bai-{index}",
+                body=[("paragraph", f"<p>Nội dung bài {index}.</p>")],
+            )
+            course.add_child(instance=lesson)
+            lesson.save_revision().publish()
+        return course
+
+    return make
+
+
+@pytest.fixture
+def course(make_course):
+    return make_course()

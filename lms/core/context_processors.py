@@ -7,8 +7,8 @@ from lms.accounts import roles
 NAVIGATION = [
     ("courses:catalogue", _("Khóa học"), None),
     ("courses:my_learning", _("Học tập của tôi"), None),
-    ("courses:my_certificates", _("Chứng nhận"), None),
-    ("courses:trainer_sessions", _("Lớp học"), {roles.TRAINER}),
+    ("certificates:mine", _("Chứng nhận"), None),
+    ("classes:list", _("Lớp học"), {roles.TRAINER}),
     ("coverage:dashboard", _("Độ bao phủ"), {roles.DOST_OFFICER, roles.SECRETARY}),
 ]
 

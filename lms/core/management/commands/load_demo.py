@@ -4,8 +4,22 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from courses.demo import certificates as certificates_demo
+from courses.demo import classes as classes_demo
+from courses.demo import learning as learning_demo
 from lms.accounts import demo as accounts_demo
 from lms.core import demo as core_demo
+from lms.coverage import demo as coverage_demo
+from quizzes import demo as quizzes_demo
+
+# Each step takes (fixtures=Path, stdout=OutputWrapper) and returns a line to print.
+STEP_GROUPS = [
+    learning_demo.STEPS,
+    quizzes_demo.STEPS,
+    classes_demo.STEPS,
+    certificates_demo.STEPS,
+    coverage_demo.STEPS,
+]
 
 
 class Command(BaseCommand):
@@ -24,28 +38,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Agencies: {count}")
             core_demo.load_home_page()
             logins = accounts_demo.load_role_users()
-            for step in self.extra_steps():
-                message = step(fixtures=fixtures, stdout=self.stdout)
-                if message:
-                    self.stdout.write(message)
+            for steps in STEP_GROUPS:
+                for step in steps:
+                    message = step(fixtures=fixtures, stdout=self.stdout)
+                    if message:
+                        self.stdout.write(message)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all):"))
         self.stdout.write(f"  password: {accounts_demo.DEMO_PASSWORD}")
         for login in logins:
             self.stdout.write(f"  {login.role:<18} {login.email}")
-
-    def extra_steps(self):
-        """Demo steps of the learning apps, in dependency order."""
-        steps = []
-        try:
-            from courses import demo as courses_demo
-        except ImportError:
-            courses_demo = None
-        if courses_demo is not None:
-            steps.extend(courses_demo.STEPS)
-        try:
-            from quizzes import demo as quizzes_demo
-        except ImportError:
-            quizzes_demo = None
-        if quizzes_demo is not None:
-            steps.extend(quizzes_demo.STEPS)
-        return steps

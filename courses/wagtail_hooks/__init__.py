@@ -1,0 +1,3 @@
+"""Wagtail admin registration, one module per area."""
+
+from . import certificates, classes, learning  # noqa: F401
