@@ -283,13 +283,19 @@ def _read_answers(block: _Chunk, text_format: str) -> tuple[str, list[dict]]:
         return "numerical", _read_numerical(block[1:], text_format)
     if block.find("~") != -1:
         return _read_choice(block, text_format)
-    if block.find("=") != -1 and block.find("->") != -1:
+    if block.find("=") != -1 and block.find("->") != -1 and not _weighted_first(block):
         return "matching", _read_matching(block, text_format)
     hash_at = block.find("#")
     head = block[:hash_at] if hash_at > 0 else block
     if head.text.strip().upper() in _TRUE_WORDS + _FALSE_WORDS:
         return "true_false", _read_true_false(block, text_format)
     return "short_answer", _read_short_answer(block, text_format)
+
+
+def _weighted_first(block: _Chunk) -> bool:
+    """Matching pairs carry no weight, so "=%100%a -> b" is a short answer (the writer's form)."""
+    _, items = block.split_markers("=")
+    return bool(items) and items[0][1].strip().startswith("%")
 
 
 def _marked_items(block: _Chunk, markers: str) -> list[tuple[str, _Chunk, int]]:
@@ -358,6 +364,8 @@ def _read_choice(block: _Chunk, text_format: str) -> tuple[str, list[dict]]:
         if len(full_marks) > 1:
             raise _GiftError(block.first_line, MSG_SEVERAL_FULL_MARKS)
         return "single_choice", answers
+    if not positive:
+        raise _GiftError(block.first_line, MSG_NO_FULL_MARK)
     total = sum(positive)
     if round(total, 2) != 1.0:
         raise _GiftError(block.first_line, MSG_WEIGHTS_SUM.format(total=_percent(total)))
