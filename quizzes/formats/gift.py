@@ -517,7 +517,11 @@ def _write_text(text: str, text_format: str, default_format: str) -> str:
 
 
 def write_gift(questions: list[ParsedQuestion]) -> str:
-    """GIFT that parse_gift reads back to the same questions ($CATEGORY lines when it changes)."""
+    """GIFT that parse_gift reads back to the same questions ($CATEGORY lines when it changes).
+
+    What GIFT cannot say is not written: a description's general feedback, a matching left
+    side containing "->", and fractions beyond 7 decimals (Moodle's own precision).
+    """
     parts = []
     category = ""
     for question in questions:
