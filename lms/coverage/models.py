@@ -1,0 +1,75 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CoverageSnapshot(models.Model):
+    """The coverage of one agency and track as it stood at the end of a month.
+
+    Rows keep the rolled-up numbers of the day they were taken, so the trend chart and
+    "as of month X" reports do not change when agencies merge or people move later.
+    An empty track means all tracks together.
+    """
+
+    month = models.DateField(_("tháng"), help_text=_("Ngày đầu tháng."))
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("cơ quan, đơn vị"),
+        on_delete=models.PROTECT,
+        related_name="coverage_snapshots",
+    )
+    track = models.CharField(_("chuyên đề"), max_length=20, blank=True)
+    target = models.PositiveIntegerField(_("chỉ tiêu"), default=0)
+    enrolled = models.PositiveIntegerField(_("đã ghi danh"), default=0)
+    completed = models.PositiveIntegerField(_("đã hoàn thành"), default=0)
+    certified = models.PositiveIntegerField(_("có chứng nhận còn hiệu lực"), default=0)
+    created_at = models.DateTimeField(_("thời điểm ghi"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("số liệu bao phủ theo tháng")
+        verbose_name_plural = _("số liệu bao phủ theo tháng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "agency", "track"], name="coverage_snapshot_once_per_month"
+            )
+        ]
+        indexes = [models.Index(fields=["track", "agency", "month"])]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y} {self.agency_id} {self.track or '*'}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Đang chờ")
+    RUNNING = "running", _("Đang tạo")
+    DONE = "done", _("Hoàn tất")
+    FAILED = "failed", _("Lỗi")
+
+
+class CoverageExport(models.Model):
+    """A coverage spreadsheet built in the background for one person and one set of filters."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.CASCADE,
+        related_name="coverage_exports",
+    )
+    params = models.JSONField(_("bộ lọc"), default=dict)
+    file_format = models.CharField(_("định dạng"), max_length=8)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    file = models.FileField(_("tệp"), upload_to="coverage/exports/%Y/%m/", blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("hoàn tất lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp xuất số liệu bao phủ")
+        verbose_name_plural = _("tệp xuất số liệu bao phủ")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.pk} {self.file_format} {self.status}"
