@@ -1,0 +1,41 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from quizzes.services import questions_import
+
+
+class Command(BaseCommand):
+    help = "Import GIFT or Aiken questions into a bank, all or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--format", dest="fmt", choices=["gift", "aiken"], required=True)
+        parser.add_argument("--bank", required=True)
+        parser.add_argument("--dry-run", action="store_true")
+
+    def handle(self, *args, file, fmt, bank, dry_run, **options):
+        path = Path(file)
+        try:
+            # utf-8-sig drops a BOM when there is one and reads plain UTF-8 otherwise.
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise CommandError(f"{file}: file not found") from None
+        except UnicodeDecodeError as exc:
+            raise CommandError(
+                f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+            ) from None
+        except OSError as exc:
+            raise CommandError(f"{file}: cannot read ({exc.strerror})") from None
+        result = questions_import(bank_name=bank, text=text, fmt=fmt, dry_run=dry_run)
+        if result.errors:
+            for error in result.errors:
+                self.stderr.write(f"{file}:{error.line}: {error.message}")
+            raise CommandError(f"{len(result.errors)} error(s); nothing imported")
+        for qtype, count in sorted(result.counts.items()):
+            self.stdout.write(f"{qtype}: {count}")
+        total = sum(result.counts.values())
+        if dry_run:
+            self.stdout.write(f"Dry run: {total} question(s) would be imported into '{bank}'")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Imported {total} question(s) into '{bank}'"))

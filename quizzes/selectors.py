@@ -1,0 +1,141 @@
+"""Reads shared by the quiz views, the trainer reports and the export command."""
+
+import statistics
+
+from django.db.models import Q
+
+from lms.accounts import roles
+from quizzes.formats import ParsedQuestion, write_gift
+from quizzes.models import Attempt, AttemptStatus, Question, QuestionBank, QuizPage
+
+RESULT_ROLES = (roles.DOST_OFFICER, roles.EDITOR)
+
+
+def parsed_from_question(question: Question) -> ParsedQuestion:
+    return ParsedQuestion(
+        qtype=question.qtype,
+        name=question.name,
+        text=question.text,
+        text_format=question.text_format,
+        category=question.category.path if question.category_id else "",
+        answers=question.answers,
+        general_feedback=question.general_feedback,
+        default_mark=float(question.default_mark),
+    )
+
+
+def bank_as_gift(bank: QuestionBank) -> str:
+    questions = bank.questions.select_related("category").order_by("category__path", "pk")
+    return write_gift([parsed_from_question(q) for q in questions])
+
+
+def can_see_results(user, quiz: QuizPage) -> bool:
+    """Officers and editors see every quiz; a trainer only quizzes of courses they teach."""
+    if any(roles.has_role(user, role) for role in RESULT_ROLES):
+        return True
+    if not roles.has_role(user, roles.TRAINER):
+        return False
+    course = quiz.course
+    return course is not None and user.taught_classes.filter(course=course).exists()
+
+
+def quizzes_for_results(user):
+    """Quizzes whose results the user may read."""
+    quizzes = QuizPage.objects.all().order_by("title")
+    if any(roles.has_role(user, role) for role in RESULT_ROLES):
+        return quizzes
+    if not roles.has_role(user, roles.TRAINER):
+        return quizzes.none()
+    course_paths = [
+        c.course.path for c in user.taught_classes.select_related("course").only("course__path")
+    ]
+    if not course_paths:
+        return quizzes.none()
+    condition = Q()
+    for path in course_paths:
+        condition |= Q(path__startswith=path)
+    return quizzes.filter(condition)
+
+
+def finished_attempts(quiz: QuizPage):
+    return (
+        Attempt.objects.filter(quiz=quiz)
+        .exclude(status=AttemptStatus.IN_PROGRESS)
+        .select_related("user", "user__agency")
+        .order_by("-submitted_at")
+    )
+
+
+def quiz_summary(quiz: QuizPage) -> dict:
+    attempts = list(finished_attempts(quiz).filter(status=AttemptStatus.GRADED))
+    passed = sum(1 for a in attempts if a.passed)
+    percents = [float(a.percent) for a in attempts if a.percent is not None]
+    return {
+        "graded": len(attempts),
+        "passed": passed,
+        "pass_rate": round(100 * passed / len(attempts), 1) if attempts else None,
+        "mean_percent": round(statistics.fmean(percents), 1) if percents else None,
+        "pending": Attempt.objects.filter(quiz=quiz, status=AttemptStatus.NEEDS_GRADING).count(),
+    }
+
+
+def essay_queue(quizzes):
+    return (
+        Attempt.objects.filter(quiz__in=quizzes, status=AttemptStatus.NEEDS_GRADING)
+        .select_related("user", "quiz")
+        .order_by("submitted_at")
+    )
+
+
+def _pearson(xs: list[float], ys: list[float]) -> float | None:
+    if len(xs) < 2:
+        return None
+    try:
+        return statistics.correlation(xs, ys)
+    except statistics.StatisticsError:  # one of the series is constant
+        return None
+
+
+def item_analysis(quiz: QuizPage) -> list[dict]:
+    """Facility and discrimination per question over the graded attempts.
+
+    facility index = mean fraction scored on the question (0 hard … 1 easy);
+    discrimination index = Pearson correlation between the question's fraction and the
+    attempt's percent on the *other* questions (Moodle's "discrimination index", corrected so a
+    question does not correlate with itself). None when fewer than two attempts answered it or
+    when either series is constant.
+    """
+    attempts = Attempt.objects.filter(quiz=quiz, status=AttemptStatus.GRADED).only(
+        "questions", "marks", "score", "max_score"
+    )
+    rows: dict[str, dict] = {}
+    for attempt in attempts:
+        marks = attempt.marks or {}
+        for question in attempt.questions:
+            mark = marks.get(question["id"])
+            if not mark or mark.get("fraction") is None:
+                continue
+            row = rows.setdefault(
+                question["id"],
+                {
+                    "id": question["id"],
+                    "name": question["name"],
+                    "qtype": question["qtype"],
+                    "fractions": [],
+                    "rest": [],
+                },
+            )
+            rest_max = float(attempt.max_score) - (mark.get("max") or 0)
+            rest_score = float(attempt.score or 0) - (mark.get("mark") or 0)
+            row["fractions"].append(float(mark["fraction"]))
+            row["rest"].append(rest_score / rest_max if rest_max else 0.0)
+    result = []
+    for row in rows.values():
+        fractions = row.pop("fractions")
+        rest = row.pop("rest")
+        row["attempts"] = len(fractions)
+        row["facility"] = round(statistics.fmean(fractions), 3)
+        discrimination = _pearson(fractions, rest)
+        row["discrimination"] = None if discrimination is None else round(discrimination, 3)
+        result.append(row)
+    return sorted(result, key=lambda r: r["name"])
