@@ -1,12 +1,15 @@
 from modelcluster.fields import ParentalManyToManyField
 
+from django.core.cache import cache
 from django.db import models
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.signals import page_published, page_unpublished
 
 from courses.blocks import LessonBodyBlock
 
@@ -41,6 +44,13 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("danh mục khóa học")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.views.learning import catalogue_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalogue_context(request, self))
+        return context
 
 
 class CoursePage(Page):
@@ -121,6 +131,13 @@ class CoursePage(Page):
     def outcome_list(self) -> list[str]:
         return [line.strip() for line in self.outcomes.splitlines() if line.strip()]
 
+    def get_context(self, request, *args, **kwargs):
+        from courses.views.learning import course_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_context(request, self))
+        return context
+
 
 class CourseActivity(models.Model):
     """A page inside a course that a trainee completes (a lesson or a quiz)."""
@@ -153,3 +170,29 @@ class LessonPage(CourseActivity, Page):  # noqa: DJ008 - Page.__str__
 
     class Meta:
         verbose_name = _("bài học")
+
+    def serve(self, request, *args, **kwargs):
+        from courses.views.learning import lesson_login_redirect
+
+        return lesson_login_redirect(request, self) or super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.views.learning import lesson_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_context(request, self))
+        return context
+
+
+CATALOGUE_VERSION_KEY = "courses:catalogue-version"
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def _catalogue_changed(sender, instance, **kwargs):
+    """Any publish may change what the catalogue lists: drop cached catalogue fragments."""
+    cache.delete("courses:catalogue-url")
+    try:
+        cache.incr(CATALOGUE_VERSION_KEY)
+    except ValueError:
+        cache.set(CATALOGUE_VERSION_KEY, 2, None)

@@ -1,0 +1,192 @@
+"""Enrolment: the one write path for self-enrolment, staff enrolment and bulk lists."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from courses.formats.roster import read_roster
+from courses.models import CoursePage, Enrolment, EnrolmentSource, EnrolmentStatus
+from lms.accounts import roles
+from lms.core.audit import audit_record
+
+
+class EnrolmentNotAllowed(ValidationError):
+    """The actor may not enrol this user in this course; the message says why, in Vietnamese."""
+
+
+@dataclass
+class BulkResult:
+    created: int = 0
+    existing: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# Vietnamese wording of the roster reader's error codes (the reader itself is English-only).
+ROSTER_MESSAGES = {
+    "unsupported_file_type": gettext_lazy(
+        "loại tệp “%(extension)s” không được hỗ trợ; hãy tải lên .csv hoặc .xlsx"
+    ),
+    "empty_file": gettext_lazy("tệp trống"),
+    "not_utf8": gettext_lazy("tệp không dùng bảng mã UTF-8; hãy lưu lại dưới dạng CSV UTF-8"),
+    "utf16": gettext_lazy("tệp dùng bảng mã UTF-16; hãy lưu lại dưới dạng CSV UTF-8"),
+    "csv_is_workbook": gettext_lazy("tệp là bảng tính Excel, không phải CSV; hãy đặt đuôi .xlsx"),
+    "csv_unreadable": gettext_lazy("không đọc được tệp CSV gần dòng %(line)s"),
+    "not_xlsx": gettext_lazy("không đọc được tệp .xlsx; hãy mở bằng Excel và lưu lại dạng .xlsx"),
+    "no_header": gettext_lazy(
+        "không tìm thấy dòng tiêu đề có cột Email trong %(scanned)s dòng đầu"
+    ),
+    "missing_column": gettext_lazy("thiếu cột %(column)s"),
+    "no_data_rows": gettext_lazy("tệp có dòng tiêu đề nhưng không có dữ liệu"),
+    "missing_value": gettext_lazy("thiếu giá trị ở cột %(column)s"),
+    "invalid_email": gettext_lazy("email “%(email)s” không hợp lệ"),
+    "duplicate_email": gettext_lazy("email %(email)s bị lặp, đã có ở dòng %(first_row)s"),
+}
+
+
+def _located(row: int, message: str) -> str:
+    if row:
+        return _("Dòng %(row)s: %(message)s") % {"row": row, "message": message}
+    return message
+
+
+def missing_prerequisites(*, user, course: CoursePage) -> list[CoursePage]:
+    """Prerequisite courses the user has not completed yet, in title order."""
+    completed = Enrolment.objects.filter(user=user, completed_at__isnull=False).values("course_id")
+    return list(course.prerequisites.exclude(pk__in=completed).order_by("title"))
+
+
+def enrolment_scope_error(*, actor, user) -> str | None:
+    """Why `actor` may not enrol `user` (None when allowed). Trainers enrol anyone; a
+    secretary only people of their own agency and its sub-agencies."""
+    if roles.has_role(actor, roles.TRAINER):
+        return None
+    if roles.has_role(actor, roles.SECRETARY) and actor.agency_id:
+        if user.agency_id and user.agency_id in _agency_scope(actor):
+            return None
+        return _("%(user)s không thuộc đơn vị của bạn.") % {"user": user.email}
+    return _("Bạn không có quyền ghi danh người khác.")
+
+
+def _agency_scope(actor) -> set[int]:
+    cached = getattr(actor, "_enrolment_agency_scope", None)
+    if cached is None:
+        cached = actor.agency.descendant_ids()
+        actor._enrolment_agency_scope = cached
+    return cached
+
+
+def _source_for(actor) -> str:
+    if roles.has_role(actor, roles.TRAINER):
+        return EnrolmentSource.TRAINER
+    return EnrolmentSource.SECRETARY
+
+
+def _get_or_create(*, user, course, source, actor) -> tuple[Enrolment, bool]:
+    try:
+        with transaction.atomic():
+            enrolment, created = Enrolment.objects.get_or_create(
+                user=user,
+                course=course,
+                defaults={"source": source, "enrolled_by": actor if actor != user else None},
+            )
+    except IntegrityError:
+        # Two requests enrolled the same person at once; the other one won.
+        return Enrolment.objects.get(user=user, course=course), False
+    if created:
+        audit_record(
+            actor=actor or user, verb="enrolment.created", obj=enrolment, after={"source": source}
+        )
+    elif enrolment.status == EnrolmentStatus.WITHDRAWN:
+        enrolment.status = (
+            EnrolmentStatus.COMPLETED if enrolment.completed_at else EnrolmentStatus.ACTIVE
+        )
+        enrolment.save(update_fields=["status"])
+        audit_record(actor=actor or user, verb="enrolment.reactivated", obj=enrolment)
+    return enrolment, created
+
+
+@transaction.atomic
+def enrolment_create(*, user, course: CoursePage, source: str, actor=None) -> Enrolment:
+    """Enrol `user` in `course`, once: a second call returns the existing enrolment.
+
+    Rules: enrolling oneself (no actor, or actor is the user) needs every prerequisite course
+    completed; a trainer may enrol anyone; an agency secretary only users whose agency lies in
+    their agency's subtree. A refused enrolment raises EnrolmentNotAllowed and writes nothing.
+    """
+    existing = Enrolment.objects.filter(user=user, course=course).first()
+    if existing is not None and existing.status != EnrolmentStatus.WITHDRAWN:
+        return existing
+    if actor is None or actor.pk == user.pk:
+        missing = missing_prerequisites(user=user, course=course)
+        if missing:
+            raise EnrolmentNotAllowed(
+                _("Bạn cần hoàn thành khóa học tiên quyết trước: %(courses)s.")
+                % {"courses": ", ".join(page.title for page in missing)},
+                code="prerequisites",
+            )
+        actor = None
+    else:
+        error = enrolment_scope_error(actor=actor, user=user)
+        if error:
+            raise EnrolmentNotAllowed(error, code="scope")
+    enrolment, _created = _get_or_create(user=user, course=course, source=source, actor=actor)
+    return enrolment
+
+
+def enrolment_bulk_create(
+    *, course: CoursePage, data: bytes, filename: str, actor, source: str = EnrolmentSource.BULK
+) -> BulkResult:
+    """Enrol every e-mail of a CSV/XLSX list, all or nothing.
+
+    Each row must name an existing user within the actor's scope; when any row fails, the
+    result lists every failure as "Dòng N: ..." and no enrolment is written.
+    """
+    parsed = read_roster(data, filename, required=("email",))
+    result = BulkResult()
+    for error in parsed.errors:
+        template = ROSTER_MESSAGES.get(error.code)
+        message = str(template) % error.params if template else error.message
+        result.errors.append(_located(error.row, message))
+    if result.errors:
+        return result
+    emails = [row.email.lower() for row in parsed.rows]
+    users = {
+        user.email: user
+        for user in get_user_model().objects.filter(email__in=emails).select_related("agency")
+    }
+    targets = []
+    for row in parsed.rows:
+        user = users.get(row.email.lower())
+        if user is None:
+            result.errors.append(
+                _located(
+                    row.row,
+                    _("không tìm thấy người dùng có email %(email)s") % {"email": row.email},
+                )
+            )
+            continue
+        scope_error = enrolment_scope_error(actor=actor, user=user)
+        if scope_error:
+            result.errors.append(_located(row.row, scope_error))
+            continue
+        targets.append(user)
+    if result.errors:
+        return result
+    with transaction.atomic():
+        for user in targets:
+            _enrolment, created = _get_or_create(
+                user=user, course=course, source=source, actor=actor
+            )
+            if created:
+                result.created += 1
+            else:
+                result.existing += 1
+    return result
