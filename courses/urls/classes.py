@@ -1,1 +1,28 @@
-urlpatterns = []
+from django.urls import path
+
+from courses.views import classes as views
+
+urlpatterns = [
+    path("", views.class_list, name="list"),
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("sessions/<int:session_id>/", views.session_detail, name="session"),
+    path("sessions/<int:session_id>/attendance/", views.attendance_marking, name="attendance"),
+    path(
+        "sessions/<int:session_id>/paper/",
+        views.attendance_marking,
+        {"paper": True},
+        name="paper",
+    ),
+    path("sessions/<int:session_id>/walk-in/", views.walk_in, name="walk_in"),
+    path("sessions/<int:session_id>/qr/", views.qr_page, name="qr"),
+    path("sessions/<int:session_id>/qr.svg", views.qr_image, name="qr_image"),
+    path("sessions/<int:session_id>/sign-in-sheet.pdf", views.sign_in_sheet, name="sign_in_sheet"),
+    path("sessions/<int:session_id>/roster/", views.roster_upload, name="roster"),
+    path(
+        "sessions/<int:session_id>/attendance.<str:fmt>",
+        views.session_export,
+        name="session_export",
+    ),
+    path("<int:class_id>/attendance.<str:fmt>", views.class_export, name="class_export"),
+]

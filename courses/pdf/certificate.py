@@ -1,0 +1,234 @@
+"""The certificate PDF: A4 landscape, DejaVu Sans (Vietnamese glyphs), QR code to /verify/.
+
+Everything that is the same for every certificate (fonts, background image, label texts) is
+prepared once per process, so rendering a certificate costs only its own text and QR modules.
+"""
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+
+import segno
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
+from lms.core.pdf_fonts import register_fonts
+
+PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
+BLUE = (0.05, 0.27, 0.55)
+GREY = (0.35, 0.35, 0.35)
+
+TRACK_LABELS = {
+    "vi": {
+        "awareness": "Nhận thức",
+        "building": "Xây dựng",
+        "maintaining": "Duy trì",
+        "improving": "Cải tiến",
+    },
+    "en": {
+        "awareness": "Awareness",
+        "building": "Building",
+        "maintaining": "Maintaining",
+        "improving": "Improving",
+    },
+}
+EDITION_LABELS = {
+    "9001:2008": "TCVN ISO 9001:2008",
+    "9001:2015": "TCVN ISO 9001:2015",
+}
+# The PDF is printed in the holder's language, not the request's: labels are fixed here.
+LABELS = {
+    "vi": {
+        "certifies": "Chứng nhận Ông/Bà",
+        "agency": "Cơ quan, đơn vị",
+        "completed": "Đã hoàn thành khóa học",
+        "track": "Chuyên đề",
+        "standard": "Tiêu chuẩn",
+        "issued": "Ngày cấp",
+        "expires": "Có giá trị đến",
+        "no_expiry": "Không thời hạn",
+        "code": "Mã xác minh",
+        "scan": "Quét mã QR hoặc truy cập",
+        "next_edition": "TCVN ISO 9001 (phiên bản kế tiếp)",
+    },
+    "en": {
+        "certifies": "This is to certify that",
+        "agency": "Agency",
+        "completed": "has completed the course",
+        "track": "Track",
+        "standard": "Standard",
+        "issued": "Date of issue",
+        "expires": "Valid until",
+        "no_expiry": "No expiry",
+        "code": "Verification code",
+        "scan": "Scan the QR code or visit",
+        "next_edition": "TCVN ISO 9001 (next edition)",
+    },
+}
+
+
+@dataclass(frozen=True)
+class CertificateLayout:
+    """What the certificate template contributes; the rest comes from the frozen record."""
+
+    title_vi: str
+    title_en: str
+    issuer_name: str
+    signatory_name: str
+    signatory_title: str
+    background_path: str = ""
+
+
+@lru_cache(maxsize=8)
+def _background(path: str) -> ImageReader | None:
+    # Decoding the image once per process: reportlab embeds it from the reader each time.
+    return ImageReader(path) if path else None
+
+
+def _fit(c, text: str, font: str, size: float, max_width: float) -> float:
+    """The largest size ≤ `size` at which `text` fits in `max_width` (long Vietnamese names)."""
+    width = c.stringWidth(text, font, size)
+    return size if width <= max_width else max(8.0, size * max_width / width)
+
+
+def _draw_qr(c, url: str, x: float, y: float, size: float) -> None:
+    """Draw the QR code as filled squares: vector-sharp when printed, no image to encode.
+
+    The module grid is written as raw `re` operators in a scaled coordinate system (integers
+    only): reportlab's path API formats every float, which was most of the rendering time. A
+    fixed mask skips segno's mask scoring, the other large cost; any mask is valid QR.
+    """
+    matrix = segno.make(url, error="m", micro=False, mask=2).matrix
+    modules = len(matrix) + 8  # four modules of quiet zone on each side
+    c.saveState()
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(x, y, size, size, stroke=0, fill=1)
+    c.setFillColorRGB(0, 0, 0)
+    c.translate(x, y)
+    cell = size / modules
+    c.scale(cell, cell)
+    operators = []
+    for row_index, row in enumerate(matrix):
+        bottom = modules - 5 - row_index
+        run_start = None
+        for col_index, dark in enumerate([*row, 0]):
+            if dark and run_start is None:
+                run_start = col_index
+            elif not dark and run_start is not None:
+                operators.append(f"{run_start + 4} {bottom} {col_index - run_start} 1 re")
+                run_start = None
+    operators.append("f")
+    c.addLiteral("\n".join(operators))
+    c.restoreState()
+
+
+def render_certificate(
+    *,
+    layout: CertificateLayout,
+    language: str,
+    full_name: str,
+    agency_name: str,
+    course_title: str,
+    track: str,
+    edition: str,
+    issued_on: str,
+    expires_on: str,
+    code: str,
+    display_code: str,
+    verify_url: str,
+) -> bytes:
+    """One certificate as PDF bytes. Dates arrive formatted (dd/mm/yyyy)."""
+    regular, bold = register_fonts()
+    language = "en" if language == "en" else "vi"
+    labels = LABELS[language]
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
+    c.setTitle(f"{layout.title_vi if language == 'vi' else layout.title_en} – {full_name}")
+    c.setAuthor(layout.issuer_name)
+    c.setSubject(code)
+
+    background = _background(layout.background_path)
+    if background is not None:
+        c.drawImage(background, 0, 0, PAGE_WIDTH, PAGE_HEIGHT, preserveAspectRatio=False)
+    else:
+        c.setStrokeColorRGB(*BLUE)
+        c.setLineWidth(3)
+        c.rect(12 * mm, 12 * mm, PAGE_WIDTH - 24 * mm, PAGE_HEIGHT - 24 * mm)
+        c.setLineWidth(0.8)
+        c.rect(15 * mm, 15 * mm, PAGE_WIDTH - 30 * mm, PAGE_HEIGHT - 30 * mm)
+
+    centre = PAGE_WIDTH / 2
+    text_width = PAGE_WIDTH - 70 * mm
+
+    c.setFillColorRGB(*GREY)
+    c.setFont(regular, 12)
+    c.drawCentredString(centre, PAGE_HEIGHT - 30 * mm, layout.issuer_name.upper())
+
+    title = layout.title_en if language == "en" else layout.title_vi
+    c.setFillColorRGB(*BLUE)
+    c.setFont(bold, _fit(c, title, bold, 26, text_width))
+    c.drawCentredString(centre, PAGE_HEIGHT - 50 * mm, title)
+
+    c.setFillColorRGB(0, 0, 0)
+    c.setFont(regular, 14)
+    c.drawCentredString(centre, PAGE_HEIGHT - 66 * mm, labels["certifies"])
+    name_size = _fit(c, full_name, bold, 30, text_width)
+    c.setFont(bold, name_size)
+    c.drawCentredString(centre, PAGE_HEIGHT - 82 * mm, full_name)
+
+    y = PAGE_HEIGHT - 94 * mm
+    if agency_name:
+        line = f"{labels['agency']}: {agency_name}"
+        c.setFont(regular, _fit(c, line, regular, 13, text_width))
+        c.drawCentredString(centre, y, line)
+        y -= 10 * mm
+    c.setFont(regular, 13)
+    c.drawCentredString(centre, y, labels["completed"])
+    y -= 10 * mm
+    c.setFillColorRGB(*BLUE)
+    c.setFont(bold, _fit(c, course_title, bold, 18, text_width))
+    c.drawCentredString(centre, y, course_title)
+    y -= 9 * mm
+    c.setFillColorRGB(0, 0, 0)
+    standard = EDITION_LABELS.get(edition) or labels["next_edition"]
+    track_label = TRACK_LABELS[language].get(track, track)
+    facts = f"{labels['track']}: {track_label}   ·   {labels['standard']}: {standard}"
+    c.setFont(regular, 12)
+    c.drawCentredString(centre, y, facts)
+
+    # Bottom-left: dates and code; bottom-centre: QR; bottom-right: signature block.
+    left = 28 * mm
+    c.setFont(regular, 11)
+    c.drawString(left, 52 * mm, f"{labels['issued']}: {issued_on}")
+    c.drawString(left, 45 * mm, f"{labels['expires']}: {expires_on or labels['no_expiry']}")
+    c.drawString(left, 38 * mm, f"{labels['code']}: ")
+    c.setFont(bold, 12)
+    c.drawString(left + c.stringWidth(f"{labels['code']}: ", regular, 11), 38 * mm, display_code)
+    c.setFont(regular, 8.5)
+    c.setFillColorRGB(*GREY)
+    c.drawString(left, 30 * mm, f"{labels['scan']} {verify_url}")
+
+    qr_size = 34 * mm
+    _draw_qr(c, verify_url, centre - qr_size / 2, 22 * mm, qr_size)
+
+    right = PAGE_WIDTH - 70 * mm
+    c.setFillColorRGB(0, 0, 0)
+    c.setFont(bold, 12)
+    c.drawCentredString(right, 58 * mm, layout.signatory_title.upper())
+    c.setFont(regular, 10)
+    c.drawCentredString(right, 52 * mm, layout.issuer_name)
+    if layout.signatory_name:
+        c.setFont(bold, 13)
+        c.drawCentredString(right, 30 * mm, layout.signatory_name)
+
+    c.showPage()
+    # Plain Flate streams: ASCII85 on top only makes the file larger and costs time.
+    previous, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        c.save()
+    finally:
+        rl_config.useA85 = previous
+    return buffer.getvalue()

@@ -1,0 +1,352 @@
+"""Attendance: the trainer's one-POST marking, walk-ins at the door and QR self check-in."""
+
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from allauth.account.models import EmailAddress
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F, FilteredRelation, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import (
+    ATTENDED_STATUSES,
+    Attendance,
+    AttendanceMethod,
+    AttendanceStatus,
+    ClassMember,
+    ClassSession,
+    SessionStatus,
+)
+from lms.core.audit import audit_record, audit_record_many
+from lms.core.text import nfc, vietnamese_sort_key
+
+STATUSES = frozenset(AttendanceStatus.values)
+NOTE_MAX_LENGTH = Attendance._meta.get_field("note").max_length
+
+
+@dataclass
+class RosterEntry:
+    """One person on a session's roster with their attendance (None when not yet marked)."""
+
+    user_id: int
+    full_name: str
+    email: str
+    agency: str
+    position: str
+    is_walk_in: bool
+    status: str | None
+    note: str
+    method: str | None
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+
+class AttendanceError(Exception):
+    """A check-in or mark that must not be recorded; the message is shown to the user."""
+
+
+def session_roster(*, session: ClassSession) -> list[RosterEntry]:
+    """The class roster with this session's attendance, sorted by given name (Vietnamese order).
+
+    One query: members LEFT JOIN their attendance for this session. Sorting happens in Python
+    because databases do not know Vietnamese collation by given name.
+    """
+    rows = (
+        ClassMember.objects.filter(training_class_id=session.training_class_id)
+        .annotate(
+            this_session=FilteredRelation(
+                "user__attendances", condition=Q(user__attendances__session_id=session.pk)
+            )
+        )
+        .values(
+            "user_id",
+            "is_walk_in",
+            full_name=F("user__full_name"),
+            email=F("user__email"),
+            agency=F("user__agency__name"),
+            position=F("user__position"),
+            status=F("this_session__status"),
+            note=F("this_session__note"),
+            method=F("this_session__method"),
+        )
+    )
+    entries = [
+        RosterEntry(
+            user_id=row["user_id"],
+            full_name=row["full_name"] or "",
+            email=row["email"],
+            agency=row["agency"] or "",
+            position=row["position"] or "",
+            is_walk_in=row["is_walk_in"],
+            status=row["status"],
+            note=row["note"] or "",
+            method=row["method"],
+        )
+        for row in rows
+    ]
+    entries.sort(key=lambda entry: vietnamese_sort_key(entry.display_name))
+    return entries
+
+
+def _snapshot(status, note, method) -> dict:
+    return {"status": status, "note": note, "method": method}
+
+
+def attendance_mark(
+    *,
+    session: ClassSession,
+    marks: dict[int, tuple[str, str]],
+    actor,
+    method: str = AttendanceMethod.MANUAL,
+    roster: list[RosterEntry] | None = None,
+) -> int:
+    """Record the attendance of many people of one session at once; return how many changed.
+
+    Invariants: only people on the class roster are marked (others raise AttendanceError and
+    nothing is written); one Attendance per (session, user), kept by the unique constraint and
+    an upsert; every change, and only a change, gets an audit event with before and after.
+    A constant number of queries whatever the class size: pass the `roster` already loaded by
+    `session_roster` to save one more.
+    """
+    if roster is None:
+        roster = session_roster(session=session)
+    by_user = {entry.user_id: entry for entry in roster}
+    unknown = [user_id for user_id in marks if user_id not in by_user]
+    if unknown:
+        raise AttendanceError(_("Có người không thuộc danh sách lớp."))
+    for status, note in marks.values():
+        if status not in STATUSES:
+            raise AttendanceError(_("Trạng thái điểm danh không hợp lệ."))
+        if len(note) > NOTE_MAX_LENGTH:
+            raise AttendanceError(
+                _("Ghi chú dài quá %(limit)s ký tự.") % {"limit": NOTE_MAX_LENGTH}
+            )
+
+    now = timezone.now()
+    rows, changes = [], []
+    for user_id, (status, note) in marks.items():
+        entry = by_user[user_id]
+        note = nfc(note)
+        if entry.status == status and entry.note == note:
+            continue  # unchanged: no write, no audit event
+        # A method change alone (manual over qr) is not a change of attendance.
+        row_method = method if entry.status != status else (entry.method or method)
+        rows.append(
+            Attendance(
+                session_id=session.pk,
+                user_id=user_id,
+                status=status,
+                note=note,
+                method=row_method,
+                recorded_by_id=getattr(actor, "pk", None),
+                recorded_at=now,
+            )
+        )
+        changes.append(
+            (
+                entry,
+                _snapshot(entry.status, entry.note, entry.method) if entry.status else {},
+                _snapshot(status, note, row_method),
+            )
+        )
+    if not rows:
+        return 0
+
+    with transaction.atomic():
+        saved = Attendance.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["session", "user"],
+            update_fields=["status", "note", "method", "recorded_by", "recorded_at"],
+        )
+        # The audit object is the attendance row; an upsert does not return ids on every
+        # database, so the event names the (session, user) pair in its repr and payload.
+        audit_record_many(
+            actor=actor,
+            verb="attendance.mark",
+            changes=[
+                (
+                    _AuditedAttendance(session, attendance, entry),
+                    before,
+                    {**after, "user": entry.user_id},
+                )
+                for attendance, (entry, before, after) in zip(saved, changes, strict=True)
+            ],
+        )
+        _after_attendance_change(session)
+    return len(rows)
+
+
+class _AuditedAttendance:
+    """What audit_record_many needs of an attendance row whose id the upsert did not return."""
+
+    _meta = Attendance._meta
+
+    def __init__(self, session, attendance, entry):
+        self.pk = attendance.pk or f"{session.pk}:{entry.user_id}"
+        self._repr = f"{entry.display_name} – {session}: {attendance.status}"
+
+    def __str__(self):
+        return self._repr
+
+
+def _after_attendance_change(session: ClassSession) -> None:
+    from courses.tasks.classes import evaluate_session_completions
+
+    session_id = session.pk
+    # Completion may need many queries (every enrolment of the class): a task does it after
+    # the commit, so the trainer's POST stays fast and completion sees the committed marks.
+    transaction.on_commit(lambda: evaluate_session_completions.delay(session_id))
+
+
+@transaction.atomic
+def walk_in_add(
+    *,
+    session: ClassSession,
+    actor,
+    email: str,
+    full_name: str = "",
+    status=AttendanceStatus.PRESENT,
+) -> Attendance:
+    """Put someone who came to the door on the class roster and mark them attended.
+
+    Finds the person by e-mail or creates them (with an unusable password and a verified
+    address, so they can set a password through "forgot password"); the roster entry is marked
+    is_walk_in; attendance method is walk_in.
+    """
+    email = (email or "").strip().lower()
+    full_name = nfc(full_name)
+    if not email:
+        raise AttendanceError(_("Cần nhập email."))
+    User = get_user_model()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        if not full_name:
+            raise AttendanceError(_("Người mới cần có họ và tên."))
+        user = User(email=email, full_name=full_name)
+        user.set_unusable_password()
+        user.save()
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    member, created = ClassMember.objects.get_or_create(
+        training_class_id=session.training_class_id,
+        user=user,
+        defaults={"added_by": actor, "is_walk_in": True},
+    )
+    if created:
+        _enrol(user=user, course=session.training_class.course, actor=actor)
+    attendance, before = _record(
+        session=session, user=user, status=status, method=AttendanceMethod.WALK_IN, actor=actor
+    )
+    return attendance
+
+
+def _enrol(*, user, course, actor) -> None:
+    from courses.services.enrolment import EnrolmentNotAllowed, enrolment_create
+
+    # Being in the room counts even when the course's own rules (prerequisites) keep the
+    # person from being enrolled yet; the attendance is recorded either way.
+    with contextlib.suppress(EnrolmentNotAllowed):
+        enrolment_create(user=user, course=course, source="roster", actor=actor)
+
+
+def _record(*, session, user, status, method, actor) -> tuple[Attendance, dict]:
+    """Create or update one attendance row, audited; safe against a concurrent insert."""
+    try:
+        with transaction.atomic():
+            attendance, created = Attendance.objects.get_or_create(
+                session=session,
+                user=user,
+                defaults={"status": status, "method": method, "recorded_by": actor},
+            )
+    except IntegrityError:  # another request inserted it between our SELECT and INSERT
+        attendance, created = Attendance.objects.get(session=session, user=user), False
+    before = {}
+    if not created:
+        before = _snapshot(attendance.status, attendance.note, attendance.method)
+        if attendance.status == status:
+            return attendance, before
+        attendance.status, attendance.method, attendance.recorded_by = status, method, actor
+        attendance.save(update_fields=["status", "method", "recorded_by", "recorded_at"])
+    audit_record(
+        actor=actor,
+        verb="attendance.mark",
+        obj=attendance,
+        before=before,
+        after={**_snapshot(status, attendance.note, method), "user": user.pk},
+    )
+    _after_attendance_change(session)
+    return attendance, before
+
+
+# --- QR self check-in -----------------------------------------------------------------------
+
+
+@dataclass
+class CheckInResult:
+    attendance: Attendance
+    already: bool  # the person had already checked in: nothing changed
+
+
+def checkin_window(session: ClassSession) -> tuple[datetime, datetime]:
+    opens = session.starts_at - timedelta(minutes=session.checkin_opens_minutes)
+    closes = session.starts_at + timedelta(minutes=session.checkin_closes_minutes)
+    return opens, closes
+
+
+def attendance_check_in(
+    *, session: ClassSession, user, now: datetime | None = None
+) -> CheckInResult:
+    """A trainee's own check-in from the session's QR code.
+
+    Invariants: only inside the check-in window of a planned or open session; present, or late
+    once `late_after_minutes` have passed; someone not on the roster is refused unless the class
+    allows walk-in self check-in; a second scan changes nothing; two scans at the same moment
+    leave one row and no error.
+    """
+    now = now or timezone.now()
+    if session.status in (SessionStatus.CLOSED, SessionStatus.CANCELLED):
+        raise AttendanceError(_("Buổi học này đã kết thúc hoặc đã bị hủy, không thể điểm danh."))
+    opens, closes = checkin_window(session)
+    if now < opens:
+        raise AttendanceError(
+            _("Chưa đến giờ điểm danh. Điểm danh mở lúc %(time)s ngày %(date)s.")
+            % {
+                "time": timezone.localtime(opens).strftime("%H:%M"),
+                "date": timezone.localtime(opens).strftime("%d/%m/%Y"),
+            }
+        )
+    if now > closes:
+        raise AttendanceError(_("Đã hết thời gian điểm danh của buổi học này."))
+
+    training_class = session.training_class
+    with transaction.atomic():
+        on_roster = ClassMember.objects.filter(training_class=training_class, user=user).exists()
+        if not on_roster:
+            if not training_class.allow_walk_in:
+                raise AttendanceError(
+                    _(
+                        "Bạn không có trong danh sách lớp “%(class)s”. "
+                        "Vui lòng liên hệ giảng viên để được bổ sung."
+                    )
+                    % {"class": training_class.title}
+                )
+            ClassMember.objects.get_or_create(
+                training_class=training_class, user=user, defaults={"is_walk_in": True}
+            )
+            _enrol(user=user, course=training_class.course, actor=user)
+        existing = Attendance.objects.filter(session=session, user=user).first()
+        if existing is not None and existing.status in ATTENDED_STATUSES:
+            return CheckInResult(attendance=existing, already=True)
+        late = now > session.starts_at + timedelta(minutes=session.late_after_minutes)
+        status = AttendanceStatus.LATE if late else AttendanceStatus.PRESENT
+        attendance, _before = _record(
+            session=session, user=user, status=status, method=AttendanceMethod.QR, actor=user
+        )
+    # A concurrent scan may have won the race with the same result.
+    return CheckInResult(attendance=attendance, already=False)

@@ -1,0 +1,247 @@
+"""Roster import: a class list (CSV or XLSX) becomes users, enrolments and class members."""
+
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from courses.formats.roster import RosterRow, read_roster
+from courses.models import ClassMember, ClassSession, Enrolment
+from lms.accounts.models import Agency
+from lms.core.audit import audit_record
+from lms.core.text import nfc
+
+
+def _messages() -> dict[str, str]:
+    # Vietnamese wording of the reader's error codes (the reader itself speaks English).
+    return {
+        "unsupported_file_type": _(
+            "không hỗ trợ loại tệp “{extension}”; hãy tải lên tệp .csv hoặc .xlsx"
+        ),
+        "empty_file": _("tệp không có dữ liệu"),
+        "not_utf8": _(
+            "tệp không được mã hóa UTF-8 (byte {byte} ở vị trí {position}, dòng {line}); "
+            "hãy lưu lại dưới dạng CSV UTF-8"
+        ),
+        "utf16": _("tệp được mã hóa UTF-16, không phải UTF-8; hãy lưu lại dưới dạng CSV UTF-8"),
+        "csv_is_workbook": _(
+            "tệp là bảng tính Excel, không phải CSV; hãy đặt đuôi .xlsx hoặc lưu lại dạng CSV UTF-8"
+        ),
+        "csv_unreadable": _("không đọc được tệp CSV ở gần dòng {line}"),
+        "not_xlsx": _("tệp không phải bảng tính .xlsx đọc được; hãy mở bằng Excel và lưu lại"),
+        "no_header": _(
+            "không tìm thấy dòng tiêu đề trong {scanned} dòng đầu; cần các cột như Họ và tên, Email"
+        ),
+        "missing_column": _("thiếu cột {column}"),
+        "no_data_rows": _("tệp có dòng tiêu đề nhưng không có dòng dữ liệu nào"),
+        "missing_value": _("thiếu giá trị ở cột {column}"),
+        "invalid_email": _("email không hợp lệ “{email}”"),
+        "duplicate_email": _("email {email} bị trùng, đã có ở dòng {first_row}"),
+    }
+
+
+@dataclass
+class RosterError:
+    row: int  # 0: the file as a whole
+    message: str
+
+    def __str__(self):
+        return f"row {self.row}: {self.message}" if self.row else self.message
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    full_name: str
+    email: str
+    agency: str
+    position: str
+    phone: str
+    new_user: bool
+    new_enrolment: bool
+    new_member: bool
+
+
+@dataclass
+class RosterImportResult:
+    rows: list[PlannedRow] = field(default_factory=list)
+    errors: list[RosterError] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def created(self) -> int:
+        return sum(row.new_user for row in self.rows)
+
+    @property
+    def linked(self) -> int:
+        return sum(not row.new_user for row in self.rows)
+
+    @property
+    def enrolled(self) -> int:
+        return sum(row.new_enrolment for row in self.rows)
+
+    @property
+    def added(self) -> int:
+        return sum(row.new_member for row in self.rows)
+
+
+def _agency_key(name: str) -> str:
+    return nfc(name).casefold()
+
+
+def roster_import(
+    *,
+    session: ClassSession,
+    data: bytes,
+    filename: str,
+    actor,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+) -> RosterImportResult:
+    """Put everyone in a roster file on the session's class roster and enrol them in the course.
+
+    Invariants: all or nothing — if any row is invalid nothing is written, unless
+    `skip_invalid`, when the valid rows are written and the invalid ones reported; a dry run
+    writes nothing and reports what would happen; running the same file twice changes nothing
+    the second time (users are found by e-mail, enrolment and membership are unique).
+    """
+    parsed = read_roster(data, filename)
+    messages = _messages()
+    result = RosterImportResult(
+        errors=[
+            RosterError(error.row, messages.get(error.code, error.message).format(**error.params))
+            for error in parsed.errors
+        ]
+    )
+    agencies = {_agency_key(a.name): a for a in Agency.objects.all()}
+    valid: list[tuple[RosterRow, Agency | None]] = []
+    for row in parsed.rows:
+        agency = None
+        if row.agency:
+            agency = agencies.get(_agency_key(row.agency))
+            if agency is None:
+                result.errors.append(
+                    RosterError(
+                        row.row,
+                        _("không tìm thấy cơ quan, đơn vị “%(name)s”") % {"name": row.agency},
+                    )
+                )
+                continue
+        valid.append((row, agency))
+    result.errors.sort(key=lambda error: error.row)
+
+    course = session.training_class.course
+    emails = [row.email for row, _agency in valid]
+    User = get_user_model()
+    users = {user.email: user for user in User.objects.filter(email__in=emails)}
+    enrolled_ids = set(
+        Enrolment.objects.filter(course=course, user__in=users.values()).values_list(
+            "user_id", flat=True
+        )
+    )
+    member_ids = set(
+        ClassMember.objects.filter(
+            training_class_id=session.training_class_id, user__in=users.values()
+        ).values_list("user_id", flat=True)
+    )
+    for row, agency in valid:
+        user = users.get(row.email)
+        result.rows.append(
+            PlannedRow(
+                row=row.row,
+                full_name=row.full_name,
+                email=row.email,
+                agency=agency.name if agency else "",
+                position=row.position,
+                phone=row.phone,
+                new_user=user is None,
+                new_enrolment=user is None or user.pk not in enrolled_ids,
+                new_member=user is None or user.pk not in member_ids,
+            )
+        )
+    if dry_run or (result.errors and not skip_invalid) or not valid:
+        return result
+
+    try:
+        with transaction.atomic():
+            _write(session=session, valid=valid, users=users, actor=actor, result=result)
+    except _RowRefused as refused:
+        result.errors.append(RosterError(refused.row, refused.message))
+        result.errors.sort(key=lambda error: error.row)
+        return result
+    result.written = True
+    return result
+
+
+class _RowRefused(Exception):
+    """A row the enrolment rules refuse; raised inside the transaction to roll it all back."""
+
+    def __init__(self, row: int, message: str):
+        super().__init__(message)
+        self.row, self.message = row, message
+
+
+def _write(*, session, valid, users, actor, result: RosterImportResult) -> None:
+    from courses.services.enrolment import EnrolmentNotAllowed, enrolment_create
+
+    User = get_user_model()
+    course = session.training_class.course
+    new_addresses = []
+    for (row, agency), planned in zip(valid, result.rows, strict=True):
+        user = users.get(row.email)
+        if user is None:
+            user = User(
+                email=row.email,
+                full_name=row.full_name,
+                agency=agency,
+                position=row.position,
+                phone=row.phone,
+            )
+            # No password: the person sets one through "forgot password" on the verified address.
+            user.set_unusable_password()
+            user.save()
+            new_addresses.append(
+                EmailAddress(user=user, email=row.email, verified=True, primary=True)
+            )
+        else:
+            # Fill what the profile lacks; never overwrite what the person entered themselves.
+            changed = []
+            for name, value in (
+                ("full_name", row.full_name),
+                ("agency", agency),
+                ("position", row.position),
+                ("phone", row.phone),
+            ):
+                if value and not getattr(user, name):
+                    setattr(user, name, value)
+                    changed.append(name)
+            if changed:
+                user.save(update_fields=changed)
+        if planned.new_enrolment:
+            try:
+                enrolment_create(user=user, course=course, source="roster", actor=actor)
+            except EnrolmentNotAllowed as refused:
+                raise _RowRefused(row.row, " ".join(refused.messages)) from refused
+        if planned.new_member:
+            ClassMember.objects.get_or_create(
+                training_class_id=session.training_class_id,
+                user=user,
+                defaults={"added_by": actor if getattr(actor, "pk", None) else None},
+            )
+    EmailAddress.objects.bulk_create(new_addresses, ignore_conflicts=True)
+    audit_record(
+        actor=actor,
+        verb="class.roster_import",
+        obj=session.training_class,
+        after={
+            "session": session.pk,
+            "created": result.created,
+            "linked": result.linked,
+            "enrolled": result.enrolled,
+            "added": result.added,
+            "skipped_rows": [error.row for error in result.errors],
+        },
+    )
