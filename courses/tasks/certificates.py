@@ -1,1 +1,51 @@
-"""Placeholder: filled in by the certificates feature."""
+"""Certificate tasks: render a PDF, build a bulk ZIP, remind holders before expiry.
+
+Each takes ids, looks rows up and calls a service; running one twice does no extra work.
+"""
+
+from celery import shared_task
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+__all__ = ["build_certificate_zip", "render_certificate_pdf", "send_expiry_reminders"]
+
+
+@shared_task(name="courses.tasks.render_certificate_pdf", acks_late=True)
+def render_certificate_pdf(certificate_id: int) -> bool:
+    """Render and store the certificate's PDF unless it already has one."""
+    from courses.services.certificates import certificate_render_pdf
+
+    return bool(certificate_render_pdf(certificate_id=certificate_id).pdf)
+
+
+@shared_task(name="courses.tasks.build_certificate_zip", acks_late=True)
+def build_certificate_zip(job_id: str) -> str:
+    from courses.services.certificates import certificate_zip_build
+
+    return certificate_zip_build(job_id=job_id)["zip"]
+
+
+@shared_task(name="courses.tasks.send_expiry_reminders", acks_late=True)
+def send_expiry_reminders(days: int = 30) -> int:
+    """E-mail each holder once when their valid certificate expires within `days` days."""
+    from courses.services.certificates import (
+        certificate_mark_reminded,
+        certificates_due_reminder,
+        verify_url,
+    )
+
+    sent = 0
+    for certificate in certificates_due_reminder(days=days):
+        with translation.override(certificate.language or settings.LANGUAGE_CODE):
+            context = {"certificate": certificate, "verify_url": verify_url(certificate.code)}
+            subject = _("Chứng nhận %(code)s sắp hết hạn") % {"code": certificate.code}
+            body = render_to_string("courses/certificates/email_expiry_reminder.txt", context)
+        send_mail(subject, body, None, [certificate.user.email])
+        # Marked one by one: a crash halfway leaves the rest to the next run, never a duplicate.
+        certificate_mark_reminded(certificate_ids=[certificate.pk])
+        sent += 1
+    return sent

@@ -1,1 +1,8 @@
-urlpatterns = []
+from django.urls import path
+
+from courses.views import certificates as views
+
+urlpatterns = [
+    path("", views.verify_form, name="form"),
+    path("<str:code>/", views.verify_detail, name="detail"),
+]

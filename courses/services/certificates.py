@@ -1,0 +1,542 @@
+"""Certificates: issue once per (user, course, cycle), revoke, re-issue, issue in bulk.
+
+Every write to a Certificate goes through this module. The printed facts (name, agency, course
+title, track, edition, language) are frozen on the row at issue time; the PDF is rendered once
+after commit and then served unchanged.
+"""
+
+import calendar
+import io
+import json
+import os
+import secrets
+import unicodedata
+import uuid
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from courses.models import (
+    ATTENDED_STATUSES,
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Attendance,
+    Certificate,
+    CertificateTemplate,
+    ClassSession,
+    CoursePage,
+    Enrolment,
+    EnrolmentStatus,
+)
+from courses.pdf.certificate import CertificateLayout, render_certificate
+from lms.accounts import roles
+from lms.core.audit import audit_record
+from lms.core.text import nfc
+
+# Codes are 30^10 ≈ 6e14: a collision is rare, but the unique index decides, so retry a few times.
+CODE_ATTEMPTS = 8
+
+STATUS_VALID = "valid"
+STATUS_EXPIRED = "expired"
+STATUS_REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class IssueSummary:
+    issued: int = 0
+    already_had: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.issued + self.already_had
+
+
+# --- pure helpers -----------------------------------------------------------------------------
+
+
+def new_certificate_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str:
+    """What a person typed → the stored form: upper case, no spaces or dashes."""
+    return "".join(ch for ch in (raw or "").upper() if ch not in " -\t\u2013\u2014")
+
+
+def format_code(code: str) -> str:
+    """Groups of five, easier to read aloud and type (dashes are ignored when matching)."""
+    return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """Calendar months in local time; the day is clamped (31 Jan + 1 month = 28/29 Feb)."""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    years, month_index = divmod(local.month - 1 + months, 12)
+    year, month = local.year + years, month_index + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day)
+
+
+def expiry_for(course: CoursePage, issued_at: datetime) -> datetime | None:
+    months = course.certificate_validity_months or 0
+    return add_months(issued_at, months) if months else None
+
+
+def certificate_status(certificate: Certificate, moment: datetime | None = None) -> str:
+    moment = moment or timezone.now()
+    if certificate.revoked_at:
+        return STATUS_REVOKED
+    if certificate.expires_at and certificate.expires_at <= moment:
+        return STATUS_EXPIRED
+    return STATUS_VALID
+
+
+# --- reads shared by views, tasks and the command ----------------------------------------------
+
+
+def certificates_visible_to(user) -> QuerySet[Certificate]:
+    """Officers and editors see all; a secretary sees their agency tree; anyone else their own."""
+    queryset = Certificate.objects.select_related("user", "course", "replaces")
+    if not user.is_authenticated:
+        return queryset.none()
+    if has_certificate_admin_role(user):
+        return queryset
+    if roles.has_role(user, roles.SECRETARY) and user.agency_id:
+        return queryset.filter(user__agency_id__in=user.agency.descendant_ids())
+    return queryset.filter(user=user)
+
+
+def has_certificate_admin_role(user) -> bool:
+    return roles.has_role(user, roles.DOST_OFFICER) or roles.has_role(user, roles.EDITOR)
+
+
+def may_manage_certificates(user) -> bool:
+    """The staff list: DOST officers, editors, and secretaries (scoped to their agency tree)."""
+    return has_certificate_admin_role(user) or roles.has_role(user, roles.SECRETARY)
+
+
+def certificates_filter(
+    queryset: QuerySet[Certificate],
+    *,
+    status: str = "",
+    expiring_within_days: int | None = None,
+    moment: datetime | None = None,
+) -> QuerySet[Certificate]:
+    moment = moment or timezone.now()
+    if status == STATUS_VALID:
+        queryset = queryset.valid_at(moment)
+    elif status == STATUS_EXPIRED:
+        queryset = queryset.filter(revoked_at__isnull=True, expires_at__lte=moment)
+    elif status == STATUS_REVOKED:
+        queryset = queryset.filter(revoked_at__isnull=False)
+    if expiring_within_days is not None:
+        queryset = queryset.valid_at(moment).filter(
+            expires_at__lte=moment + timedelta(days=expiring_within_days)
+        )
+    return queryset
+
+
+# --- writes ------------------------------------------------------------------------------------
+
+
+def _latest(user, course) -> Certificate | None:
+    return Certificate.objects.filter(user=user, course=course).order_by("-cycle").first()
+
+
+def _completed_after(user, course, moment: datetime) -> bool:
+    return Enrolment.objects.filter(
+        user=user, course=course, status=EnrolmentStatus.COMPLETED, completed_at__gt=moment
+    ).exists()
+
+
+def _create(*, user, course, cycle: int, session=None, replaces=None) -> Certificate | None:
+    """Insert one certificate; None when another caller inserted this cycle first."""
+    now = timezone.now()
+    agency = user.agency
+    for _attempt in range(CODE_ATTEMPTS):
+        certificate = Certificate(
+            user=user,
+            course=course,
+            session=session,
+            cycle=cycle,
+            code=new_certificate_code(),
+            issued_at=now,
+            expires_at=expiry_for(course, now),
+            replaces=replaces,
+            full_name=nfc(user.full_name) or user.email,
+            agency_name=nfc(agency.name) if agency else "",
+            course_title=nfc(course.title),
+            track=course.track,
+            edition=course.edition,
+            language=user.preferred_language or "vi",
+        )
+        try:
+            # The savepoint keeps the caller's transaction usable after a unique violation.
+            with transaction.atomic():
+                certificate.save(force_insert=True)
+        except IntegrityError:
+            if Certificate.objects.filter(user=user, course=course, cycle=cycle).exists():
+                return None
+            continue  # the code collided with another certificate's: draw again
+        transaction.on_commit(lambda pk=certificate.pk: _render_later(pk))
+        return certificate
+    raise RuntimeError("could not draw a free certificate code")
+
+
+def _render_later(certificate_id: int) -> None:
+    from courses.tasks.certificates import render_certificate_pdf
+
+    render_certificate_pdf.delay(certificate_id)
+
+
+def _issue(*, user, course, session=None, actor=None) -> tuple[Certificate, bool]:
+    with transaction.atomic():
+        latest = _latest(user, course)
+        if latest is not None:
+            current = certificate_status(latest) == STATUS_VALID
+            if current or not _completed_after(user, course, latest.issued_at):
+                return latest, False
+            cycle, replaces = latest.cycle + 1, latest
+        else:
+            cycle, replaces = 1, None
+        certificate = _create(
+            user=user, course=course, cycle=cycle, session=session, replaces=replaces
+        )
+        if certificate is None:
+            # A concurrent call won the race for this cycle: theirs is the one certificate.
+            return Certificate.objects.get(user=user, course=course, cycle=cycle), False
+        audit_record(
+            actor=actor,
+            verb="certificate.issue",
+            obj=certificate,
+            after={"code": certificate.code, "cycle": cycle, "course": course.pk},
+        )
+        return certificate, True
+
+
+def certificate_issue(*, user, course: CoursePage, session=None, actor=None) -> Certificate:
+    """Issue the certificate of (user, course), at most once per cycle.
+
+    Returns the latest certificate when it is still valid, or when it lapsed (expired, revoked)
+    and the user has not completed the course again since. A new cycle, replacing the previous
+    certificate, starts only after a later completion (retraining). Concurrent calls end with
+    one row: the (user, course, cycle) unique constraint decides, the loser re-reads it.
+    """
+    certificate, _created = _issue(user=user, course=course, session=session, actor=actor)
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str, actor) -> Certificate:
+    """Mark a certificate revoked with a reason; the row and its PDF are kept for history."""
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationError(_("Cần nhập lý do thu hồi."), code="reason_required")
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.revoked_at:
+        raise ValidationError(_("Chứng nhận này đã bị thu hồi."), code="already_revoked")
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+    certificate.revoke_reason = reason[:255]
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    audit_record(actor=actor, verb="certificate.revoke", obj=certificate, after={"reason": reason})
+    return certificate
+
+
+@transaction.atomic
+def certificate_reissue(*, certificate: Certificate, actor) -> Certificate:
+    """Start a new cycle replacing a revoked or expired certificate; the old row stays.
+
+    Only the latest certificate of a (user, course) chain can be replaced, so the chain stays
+    linear; the new certificate freezes today's name, agency and course facts.
+    """
+    certificate = Certificate.objects.select_related("user", "course").get(pk=certificate.pk)
+    if certificate_status(certificate) == STATUS_VALID:
+        raise ValidationError(
+            _("Chỉ cấp lại chứng nhận đã bị thu hồi hoặc đã hết hạn."), code="still_valid"
+        )
+    latest = _latest(certificate.user, certificate.course)
+    if latest.pk != certificate.pk:
+        raise ValidationError(
+            _("Chứng nhận này đã được thay thế bởi mã %(code)s.") % {"code": latest.code},
+            code="already_replaced",
+        )
+    new = _create(
+        user=certificate.user,
+        course=certificate.course,
+        cycle=certificate.cycle + 1,
+        session=certificate.session,
+        replaces=certificate,
+    )
+    if new is None:
+        raise ValidationError(_("Chứng nhận đã được cấp lại."), code="already_replaced")
+    audit_record(
+        actor=actor,
+        verb="certificate.reissue",
+        obj=new,
+        before={"code": certificate.code},
+        after={"code": new.code, "cycle": new.cycle},
+    )
+    return new
+
+
+def _session_candidates(session: ClassSession) -> list[tuple[object, CoursePage]]:
+    """Attendees of the session whose enrolment in its course is completed."""
+    course = session.training_class.course
+    attendee_ids = Attendance.objects.filter(
+        session=session, status__in=ATTENDED_STATUSES
+    ).values_list("user_id", flat=True)
+    enrolments = Enrolment.objects.filter(course=course, user_id__in=attendee_ids).select_related(
+        "user__agency"
+    )
+    evaluate = _completion_evaluator()
+    candidates = []
+    for enrolment in enrolments:
+        if enrolment.status != EnrolmentStatus.COMPLETED and evaluate is not None:
+            # Attendance may be the last missing piece of the completion rule.
+            evaluate(enrolment=enrolment)
+            enrolment.refresh_from_db(fields=["status", "completed_at"])
+        if enrolment.status == EnrolmentStatus.COMPLETED:
+            candidates.append((enrolment.user, course))
+    return candidates
+
+
+def _completion_evaluator() -> Callable | None:
+    try:
+        from courses.services.completion import completion_evaluate
+    except ImportError:
+        return None
+    return completion_evaluate
+
+
+def certificates_issue_due(
+    *,
+    course: CoursePage | None = None,
+    session: ClassSession | None = None,
+    actor=None,
+    progress: Callable[[Iterable], Iterable] | None = None,
+) -> IssueSummary:
+    """Issue a certificate to every completed enrolment (of a course, or of a session's
+    attendees) that has none yet; running it again issues nothing new.
+
+    Each certificate is its own transaction, so a long run keeps what it issued if stopped.
+    `progress` wraps the work list (e.g. tqdm) for commands that show a progress bar.
+    """
+    if session is not None:
+        candidates = _session_candidates(session)
+    else:
+        enrolments = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED).select_related(
+            "user__agency", "course"
+        )
+        if course is not None:
+            enrolments = enrolments.filter(course=course)
+        candidates = [(enrolment.user, enrolment.course) for enrolment in enrolments]
+    issued = already = 0
+    work = progress(candidates) if progress else candidates
+    for user, candidate_course in work:
+        _certificate, created = _issue(
+            user=user, course=candidate_course, session=session, actor=actor
+        )
+        if created:
+            issued += 1
+        else:
+            already += 1
+    return IssueSummary(issued=issued, already_had=already)
+
+
+@transaction.atomic
+def certificate_mark_reminded(*, certificate_ids: Iterable[int]) -> int:
+    """Record that the expiry reminder went out, so the beat task never sends it twice."""
+    return Certificate.objects.filter(
+        pk__in=list(certificate_ids), expiry_reminder_sent_at__isnull=True
+    ).update(expiry_reminder_sent_at=timezone.now())
+
+
+def certificates_due_reminder(*, days: int, moment: datetime | None = None) -> QuerySet:
+    moment = moment or timezone.now()
+    return (
+        Certificate.objects.valid_at(moment)
+        .filter(expires_at__lte=moment + timedelta(days=days), expiry_reminder_sent_at__isnull=True)
+        .exclude(Q(user__email="") | Q(user__is_active=False))
+        .select_related("user")
+    )
+
+
+def certificate_template_for(course: CoursePage) -> CertificateTemplate:
+    """The course's template, else the default one, else an unsaved one with model defaults."""
+    if course.certificate_template_id:
+        template = CertificateTemplate.objects.filter(pk=course.certificate_template_id).first()
+        if template:
+            return template
+    return CertificateTemplate.objects.filter(is_default=True).first() or CertificateTemplate()
+
+
+def _layout(template: CertificateTemplate) -> CertificateLayout:
+    background = ""
+    if template.background_id:
+        try:
+            background = template.background.file.path
+        except (NotImplementedError, ValueError, OSError):
+            background = ""
+    return CertificateLayout(
+        title_vi=template.title_vi,
+        title_en=template.title_en,
+        issuer_name=template.issuer_name,
+        signatory_name=template.signatory_name,
+        signatory_title=template.signatory_title,
+        background_path=background,
+    )
+
+
+def verify_url(code: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("verify:detail", args=[code])
+
+
+def _local_date(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y") if moment else ""
+
+
+def certificate_pdf_bytes(certificate: Certificate, template: CertificateTemplate) -> bytes:
+    return render_certificate(
+        layout=_layout(template),
+        language=certificate.language,
+        full_name=certificate.full_name,
+        agency_name=certificate.agency_name,
+        course_title=certificate.course_title,
+        track=certificate.track,
+        edition=certificate.edition,
+        issued_on=_local_date(certificate.issued_at),
+        expires_on=_local_date(certificate.expires_at),
+        code=certificate.code,
+        display_code=format_code(certificate.code),
+        verify_url=verify_url(certificate.code),
+    )
+
+
+def certificate_render_pdf(*, certificate_id: int) -> Certificate:
+    """Render and store the PDF once; a certificate that has one keeps it unchanged."""
+    certificate = Certificate.objects.select_related("course").get(pk=certificate_id)
+    if certificate.pdf:
+        return certificate
+    data = certificate_pdf_bytes(certificate, certificate_template_for(certificate.course))
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if locked.pdf:  # rendered meanwhile by another worker
+            return locked
+        locked.pdf.save(f"{locked.code}.pdf", ContentFile(data), save=False)
+        locked.save(update_fields=["pdf"])
+    return locked
+
+
+# --- bulk download: a job file in default storage, shared by the web process and the worker ---
+
+ZIP_JOB_DIR = "certificate_zips"
+
+
+def _job_name(job_id: str, suffix: str) -> str:
+    if not job_id.isalnum():
+        raise ValueError("bad job id")
+    return f"{ZIP_JOB_DIR}/{job_id}.{suffix}"
+
+
+def zip_job_read(job_id: str) -> dict | None:
+    try:
+        name = _job_name(job_id, "json")
+    except ValueError:
+        return None
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return json.loads(handle.read().decode("utf-8"))
+    except (FileNotFoundError, OSError, ValueError):
+        return None
+
+
+def zip_job_write(job_id: str, state: dict) -> None:
+    name = _job_name(job_id, "json")
+    data = json.dumps(state).encode("utf-8")
+    try:
+        path = default_storage.path(name)
+    except NotImplementedError:
+        default_storage.delete(name)
+        default_storage.save(name, ContentFile(data))
+        return
+    # Replace atomically so the progress endpoint never reads half a file.
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{uuid.uuid4().hex}.tmp"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+def certificate_zip_job_start(*, user, certificate_ids: list[int]) -> str:
+    """Record a bulk-download job for `user` and queue the task that builds the ZIP."""
+    from courses.tasks.certificates import build_certificate_zip
+
+    job_id = uuid.uuid4().hex
+    zip_job_write(
+        job_id,
+        {
+            "user_id": user.pk,
+            "certificate_ids": list(certificate_ids),
+            "status": "pending",
+            "done": 0,
+            "total": len(certificate_ids),
+            "zip": "",
+        },
+    )
+    transaction.on_commit(lambda: build_certificate_zip.delay(job_id))
+    return job_id
+
+
+def _zip_entry_name(certificate: Certificate) -> str:
+    return f"{certificate.code}-{slugify(unidecode_vi(certificate.full_name))}.pdf"
+
+
+def unidecode_vi(text: str) -> str:
+    """ASCII file names for ZIP entries (Windows unzip tools mangle UTF-8 names)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def certificate_zip_build(*, job_id: str) -> dict:
+    """Build the job's ZIP once; running it again on a finished job changes nothing."""
+    state = zip_job_read(job_id)
+    if state is None:
+        raise ValueError(f"unknown ZIP job {job_id}")
+    if state["status"] == "done":
+        return state
+    ids = state["certificate_ids"]
+    state.update(status="running", done=0, total=len(ids))
+    zip_job_write(job_id, state)
+    step = max(1, len(ids) // 20)
+    buffer = io.BytesIO()
+    certificates = Certificate.objects.in_bulk(ids)
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for index, pk in enumerate(ids, start=1):
+            certificate = certificates.get(pk)
+            if certificate is not None:
+                if not certificate.pdf:
+                    certificate = certificate_render_pdf(certificate_id=pk)
+                with certificate.pdf.open("rb") as handle:
+                    archive.writestr(_zip_entry_name(certificate), handle.read())
+            if index % step == 0:
+                state["done"] = index
+                zip_job_write(job_id, state)
+    name = _job_name(job_id, "zip")
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(buffer.getvalue()))
+    state.update(status="done", done=len(ids), zip=name)
+    zip_job_write(job_id, state)
+    return state
