@@ -14,6 +14,13 @@ NAVIGATION = [
 
 
 def _reverse_or_none(name):
+    if name == "courses:catalogue":
+        # The catalogue is a Wagtail page; link to it directly rather than via the redirect.
+        from courses.selectors import catalogue_url
+
+        live_url = catalogue_url()
+        if live_url:
+            return live_url
     try:
         return reverse(name)
     except NoReverseMatch:
@@ -35,6 +42,10 @@ def navigation(request):
             continue
         url = _reverse_or_none(name)
         if url:
-            menu.append({"url": url, "label": label, "active": request.path.startswith(url)})
+            menu.append({"url": url, "label": label, "active": False})
+    # Only the longest matching entry is current: /courses/my-learning/ is not the catalogue.
+    matches = [item for item in menu if request.path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     staff = bool(user and user.is_authenticated and (user.is_staff or user.is_superuser))
     return {"nav_items": menu, "nav_show_admin": staff}

@@ -20,10 +20,15 @@ class HomePage(Page):
         verbose_name = _("trang chủ")
 
     def get_context(self, request, *args, **kwargs):
+        from wagtail import hooks
+
         from .selectors import home_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(home_context(request))
+        # Apps add their home-page blocks through this hook, so core imports none of them.
+        for provide in hooks.get_hooks("lms_home_context"):
+            context.update(provide(request))
         return context
 
 
