@@ -1,0 +1,111 @@
+"""Coverage table as CSV (UTF-8 with BOM, for Excel) and XLSX with a header block."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.accounts.models import AgencyKind
+
+# Above this many agency rows the page hands the export to a background task.
+SYNC_EXPORT_MAX_ROWS = 500
+
+
+@dataclass(frozen=True)
+class ExportHeader:
+    province: str
+    period: str
+    generated_at: dt.datetime
+
+
+def column_headings() -> list[str]:
+    return [
+        _("Mã đơn vị"),
+        _("Cơ quan, đơn vị"),
+        _("Loại"),
+        _("Đơn vị cấp trên"),
+        _("Chỉ tiêu"),
+        _("Đã ghi danh"),
+        _("Đã hoàn thành"),
+        _("Có chứng nhận còn hiệu lực"),
+        _("Tỷ lệ bao phủ"),
+    ]
+
+
+def _kind_label(kind: str) -> str:
+    return str(dict(AgencyKind.choices).get(kind, kind))
+
+
+def table_rows(frame: pd.DataFrame) -> list[list]:
+    """Rows in page order; coverage as a fraction (None when there is no target)."""
+    rows = []
+    for row in frame.itertuples():
+        pct = row.coverage_pct
+        rows.append(
+            [
+                row.code,
+                row.name,
+                _kind_label(row.kind),
+                row.parent,
+                int(row.target),
+                int(row.enrolled),
+                int(row.completed),
+                int(row.certified),
+                None if pct is None or math.isnan(pct) else round(pct / 100, 3),
+            ]
+        )
+    return rows
+
+
+def coverage_csv(frame: pd.DataFrame) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    headings = column_headings()
+    headings[-1] = _("Tỷ lệ bao phủ (%)")
+    writer.writerow(headings)
+    for row in table_rows(frame):
+        fraction = row[-1]
+        row[-1] = "" if fraction is None else f"{fraction * 100:.1f}"
+        writer.writerow(row)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def coverage_xlsx(frame: pd.DataFrame, header: ExportHeader) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Độ bao phủ")[:31]
+    generated = timezone.localtime(header.generated_at)
+    sheet.append([_("BÁO CÁO ĐỘ BAO PHỦ ĐÀO TẠO HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG TCVN ISO 9001")])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([_("Tỉnh"), header.province])
+    sheet.append([_("Kỳ báo cáo"), header.period])
+    sheet.append([_("Thời điểm lập"), generated.strftime("%d/%m/%Y %H:%M")])
+    sheet.append([])
+    sheet.append(column_headings())
+    heading_row = sheet.max_row
+    for cell in sheet[heading_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in table_rows(frame):
+        sheet.append(row)
+        sheet.cell(row=sheet.max_row, column=9).number_format = "0.0%"
+    for letter, width in zip("ABCDEFGHI", (14, 40, 22, 30, 10, 12, 14, 16, 14), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = sheet.cell(row=heading_row + 1, column=1)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+HEADER_ROWS = 6  # title, province, period, generated at, blank line, column headings

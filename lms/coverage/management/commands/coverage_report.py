@@ -1,0 +1,54 @@
+import datetime as dt
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from courses.models import Track
+from lms.coverage.reports import UnknownAgency, coverage_report, render_file
+from lms.coverage.selectors import CoverageFilter
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+
+def parse_date(option: str, value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    for date_format in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value.strip(), date_format).date()
+        except ValueError:
+            continue
+    raise CommandError(f"--{option} {value!r}: not a date (use YYYY-MM-DD or dd/mm/yyyy)")
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the coverage table (one row per agency: target, enrolled, completed, "
+        "certified, coverage %) as CSV (UTF-8 with BOM) or XLSX."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", dest="file_format", choices=["csv", "xlsx"], required=True)
+        parser.add_argument("--output", required=True)
+        parser.add_argument("--agency", default="", help="agency code: that agency and below")
+        parser.add_argument("--track", default="", help=f"one of {', '.join(Track.values)}")
+        parser.add_argument("--since", help="YYYY-MM-DD or dd/mm/yyyy")
+        parser.add_argument("--until", help="YYYY-MM-DD or dd/mm/yyyy")
+
+    def handle(self, *args, file_format, output, agency, track, since, until, **options):
+        if track and track not in Track.values:
+            raise CommandError(f"--track {track!r}: unknown track ({', '.join(Track.values)})")
+        filters = CoverageFilter(
+            track=track, since=parse_date("since", since), until=parse_date("until", until)
+        )
+        if filters.since and filters.until and filters.since > filters.until:
+            raise CommandError("--since is after --until")
+        output_path = Path(output)
+        if not output_path.parent.is_dir():
+            raise CommandError(f"{output_path.parent}: directory not found")
+        try:
+            frame = coverage_report(filters, scope_code=agency.strip())
+        except UnknownAgency as error:
+            raise CommandError(f"--agency {error}: no agency has this code") from error
+        output_path.write_bytes(render_file(frame, filters, file_format))
+        self.stdout.write(f"{output_path}: {len(frame)} agencies")

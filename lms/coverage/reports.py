@@ -1,0 +1,85 @@
+"""The coverage report as the page, the command and the background export all produce it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import exports
+from .selectors import (
+    AgencyTree,
+    CoverageFilter,
+    coverage_by_agency,
+    load_agency_tree,
+    sort_by_coverage,
+)
+
+
+class UnknownAgency(ValueError):
+    pass
+
+
+def province_name() -> str:
+    from lms.core.models import OrganisationSettings
+
+    settings_row = OrganisationSettings.objects.first()
+    if settings_row is not None:
+        return settings_row.province_name
+    return OrganisationSettings._meta.get_field("province_name").default
+
+
+def scope_for_code(tree: AgencyTree, code: str) -> set[int] | None:
+    """All agencies under `code` (None for the whole province when no code is given)."""
+    if not code:
+        return None
+    agency_id = tree.by_code(code)
+    if agency_id is None:
+        raise UnknownAgency(code)
+    return tree.subtree(agency_id)
+
+
+def period_text(filters: CoverageFilter) -> str:
+    since = filters.since.strftime("%d/%m/%Y") if filters.since else ""
+    until = filters.until.strftime("%d/%m/%Y") if filters.until else ""
+    if since and until:
+        return _("Từ %(since)s đến %(until)s") % {"since": since, "until": until}
+    if since:
+        return _("Từ %(since)s") % {"since": since}
+    if until:
+        return _("Đến %(until)s") % {"until": until}
+    return _("Toàn bộ thời gian")
+
+
+def coverage_report(
+    filters: CoverageFilter, *, scope_code: str = "", tree: AgencyTree | None = None
+) -> pd.DataFrame:
+    tree = tree or load_agency_tree()
+    scope = scope_for_code(tree, scope_code)
+    return sort_by_coverage(coverage_by_agency(filters, tree=tree, scope=scope))
+
+
+def render_file(frame: pd.DataFrame, filters: CoverageFilter, file_format: str) -> bytes:
+    if file_format == "csv":
+        return exports.coverage_csv(frame)
+    header = exports.ExportHeader(
+        province=province_name(), period=period_text(filters), generated_at=timezone.now()
+    )
+    return exports.coverage_xlsx(frame, header)
+
+
+def export_filename(file_format: str) -> str:
+    return f"do-bao-phu-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"
+
+
+def build_export_file(
+    *, params: dict, file_format: str, on_progress: Callable[[int], None] | None = None
+) -> tuple[str, bytes]:
+    filters = CoverageFilter.from_params(params)
+    frame = coverage_report(filters, scope_code=params.get("scope_code", ""))
+    if on_progress:
+        on_progress(60)
+    return export_filename(file_format), render_file(frame, filters, file_format)

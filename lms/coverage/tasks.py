@@ -1,0 +1,40 @@
+import datetime as dt
+
+from celery import shared_task
+
+from django.utils import timezone
+
+
+@shared_task(acks_late=True)
+def take_monthly_snapshot(month: str | None = None) -> int:
+    """Beat job: store this month's coverage table (safe to run many times a month)."""
+    from .services import snapshot_take
+
+    day = dt.date.fromisoformat(month) if month else timezone.localdate()
+    return snapshot_take(month=day)
+
+
+@shared_task(acks_late=True)
+def build_coverage_export(export_id: int) -> str:
+    """Build one requested spreadsheet; a job already done or gone is left alone."""
+    from .models import CoverageExport, ExportStatus
+    from .reports import build_export_file
+    from .services import export_finish, export_progress
+
+    export = CoverageExport.objects.filter(pk=export_id).first()
+    if export is None or export.status == ExportStatus.DONE:
+        return "skipped"
+    export_progress(export=export, progress=10)
+    try:
+        filename, content = build_export_file(
+            params=export.params,
+            file_format=export.file_format,
+            on_progress=lambda pct: export_progress(export=export, progress=pct),
+        )
+    except Exception as error:
+        CoverageExport.objects.filter(pk=export.pk).update(
+            status=ExportStatus.FAILED, error=str(error)[:2000]
+        )
+        raise
+    export_finish(export=export, filename=filename, content=content)
+    return "done"

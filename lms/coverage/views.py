@@ -1,0 +1,235 @@
+"""Coverage pages for DOST officers (whole province) and agency secretaries (own agency)."""
+
+import dataclasses
+import math
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from courses.models import Track
+from lms.accounts import roles
+from lms.accounts.models import AgencyKind
+
+from . import charts, exports, reports, selectors, services
+from .forms import CoverageFilterForm
+from .models import CoverageExport, ExportStatus
+
+TRACK_LABELS = dict(Track.choices)
+KIND_LABELS = dict(AgencyKind.choices)
+STATUS_LABELS = {
+    "": _("Chưa tham gia"),
+    "enrolled": _("Đã ghi danh"),
+    "completed": _("Đã hoàn thành"),
+    "certified": _("Có chứng nhận"),
+}
+
+
+def coverage_scope(user, tree: selectors.AgencyTree) -> set[int] | None:
+    """None = the whole province; otherwise the agency ids the user may see."""
+    if roles.has_role(user, roles.DOST_OFFICER) or roles.has_role(user, roles.EDITOR):
+        return None
+    if roles.has_role(user, roles.SECRETARY) and user.agency_id:
+        return tree.subtree(user.agency_id)
+    raise PermissionDenied
+
+
+def _narrow_to_agency(tree, scope, code):
+    """Scope of the ?agency= code; codes outside the user's scope do not exist for them."""
+    if not code:
+        return scope, None
+    agency_id = tree.by_code(code)
+    if agency_id is None or (scope is not None and agency_id not in scope):
+        raise Http404
+    return tree.subtree(agency_id), agency_id
+
+
+def _top_ids(tree, scope):
+    if scope is None:
+        return tree.roots()
+    return [
+        i
+        for i in scope
+        if tree.reporting.get(i) == i and tree.agencies.at[i, "parent_id"] not in scope
+    ]
+
+
+def _rows(frame):
+    rows = []
+    for agency_id, row in zip(frame.index, frame.itertuples(), strict=True):
+        pct = row.coverage_pct
+        rows.append(
+            {
+                "id": agency_id,
+                "code": row.code,
+                "name": row.name,
+                "kind": KIND_LABELS.get(row.kind, row.kind),
+                "parent": row.parent,
+                "target": row.target,
+                "enrolled": row.enrolled,
+                "completed": row.completed,
+                "certified": row.certified,
+                "expiring": row.expiring,
+                "coverage_pct": None if math.isnan(pct) else pct,
+            }
+        )
+    return rows
+
+
+def _filtered_report(request, form, tree, scope):
+    """The table the page shows and exports: live numbers or a stored month."""
+    filters = form.coverage_filter()
+    scope, agency_id = _narrow_to_agency(tree, scope, form.cleaned_data.get("agency", ""))
+    month = form.cleaned_data.get("month")
+    if month:
+        frame = selectors.coverage_from_snapshots(
+            month, track=filters.track, tree=tree, scope=scope
+        )
+    else:
+        frame = selectors.coverage_by_agency(
+            dataclasses.replace(filters, kind=""), tree=tree, scope=scope
+        )
+    return filters, scope, agency_id, frame
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    tree = selectors.load_agency_tree()
+    scope = coverage_scope(request.user, tree)
+    # Always bound: with no parameters every filter is optional and the form is valid.
+    form = CoverageFilterForm(request.GET, months=selectors.snapshot_months())
+    context = {"form": form, "threshold": selectors.DEFAULT_THRESHOLD_PCT}
+    if not form.is_valid():
+        return render(request, "coverage/dashboard.html", context, status=400)
+    filters, scope, agency_id, frame = _filtered_report(request, form, tree, scope)
+    totals = selectors.coverage_totals(frame, tree, scope)
+    if filters.kind:
+        frame = frame[frame["kind"] == filters.kind]
+    frame = selectors.sort_by_coverage(frame)
+    threshold = form.threshold_pct()
+    gaps = selectors.coverage_gaps(frame, threshold)
+    top = [agency_id] if agency_id else _top_ids(tree, scope)
+    trend = selectors.coverage_trend(track=filters.track, agency_ids=top)
+    context.update(
+        {
+            "threshold": threshold,
+            "totals": totals,
+            "rows": _rows(frame),
+            "gaps": {name: _rows(rows) for name, rows in gaps.items()},
+            "expiry_days": selectors.EXPIRY_WARNING_DAYS,
+            "kind_chart": charts.bar_chart(
+                selectors.coverage_by_kind(frame), title=_("Độ bao phủ theo loại đơn vị")
+            ),
+            "trend_chart": charts.line_chart(
+                [(m.strftime("%m/%y"), pct) for m, pct in trend],
+                title=_("Độ bao phủ theo tháng"),
+            )
+            if trend
+            else None,
+            "track_label": TRACK_LABELS.get(filters.track, ""),
+            "period": reports.period_text(filters),
+            "query": request.GET.urlencode(),
+        }
+    )
+    return render(request, "coverage/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def export(request):
+    """Download the table as on the page; big tables are built by the worker."""
+    tree = selectors.load_agency_tree()
+    scope = coverage_scope(request.user, tree)
+    form = CoverageFilterForm(request.POST, months=selectors.snapshot_months())
+    file_format = request.POST.get("format")
+    if file_format not in ("csv", "xlsx") or not form.is_valid():
+        return HttpResponse(_("Yêu cầu xuất số liệu không hợp lệ."), status=400)
+    filters, scope, agency_id, frame = _filtered_report(request, form, tree, scope)
+    if filters.kind:
+        frame = frame[frame["kind"] == filters.kind]
+    if len(frame) > exports.SYNC_EXPORT_MAX_ROWS and not form.cleaned_data.get("month"):
+        scope_code = form.cleaned_data.get("agency") or (
+            "" if scope is None else tree.agencies.at[request.user.agency_id, "code"]
+        )
+        job = services.export_request(
+            user=request.user, filters=filters, scope_code=scope_code, file_format=file_format
+        )
+        return redirect("coverage:export_status", pk=job.pk)
+    frame = selectors.sort_by_coverage(frame)
+    content = reports.render_file(frame, filters, file_format)
+    content_type = (
+        "text/csv; charset=utf-8"
+        if file_format == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{reports.export_filename(file_format)}"'
+    )
+    return response
+
+
+@login_required
+@require_GET
+def export_status(request, pk):
+    job = get_object_or_404(CoverageExport, pk=pk, requested_by=request.user)
+    return render(
+        request,
+        "coverage/export_status.html",
+        {"job": job, "working": job.status in (ExportStatus.PENDING, ExportStatus.RUNNING)},
+    )
+
+
+@login_required
+@require_GET
+def export_download(request, pk):
+    job = get_object_or_404(
+        CoverageExport, pk=pk, requested_by=request.user, status=ExportStatus.DONE
+    )
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+@require_GET
+def agency_detail(request, code):
+    tree = selectors.load_agency_tree()
+    scope = coverage_scope(request.user, tree)
+    agency_scope, agency_id = _narrow_to_agency(tree, scope, code)
+    track = request.GET.get("track", "")
+    if track not in TRACK_LABELS:
+        track = ""
+    filters = selectors.CoverageFilter(track=track)
+    trainees = selectors.agency_trainees(agency_scope, filters)
+    tracks = [track] if track else list(Track.values)
+    rows = [
+        {
+            "user": entry.user,
+            "statuses": [
+                {
+                    "status": entry.tracks[t].status,
+                    "label": STATUS_LABELS[entry.tracks[t].status],
+                    "expires_at": entry.tracks[t].expires_at,
+                }
+                for t in tracks
+            ],
+        }
+        for entry in trainees
+    ]
+    agency = tree.agencies.loc[agency_id]
+    return render(
+        request,
+        "coverage/agency_detail.html",
+        {
+            "agency": {"code": agency["code"], "name": agency["name"]},
+            "track_headings": [TRACK_LABELS[t] for t in tracks],
+            "track": track,
+            "track_choices": Track.choices,
+            "rows": rows,
+        },
+    )
