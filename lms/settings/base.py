@@ -170,6 +170,13 @@ CELERY_TASK_ROUTES = {
     "lms.coverage.tasks.*": {"queue": "exports"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_BEAT_SCHEDULE = {
+    # Daily, so the current month's coverage snapshot is always fresh; the task is idempotent.
+    "coverage-monthly-snapshot": {
+        "task": "lms.coverage.tasks.take_monthly_snapshot",
+        "schedule": 24 * 60 * 60,
+    },
+}
 
 WAGTAIL_SITE_NAME = "Đào tạo ISO 9001"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
