@@ -3,17 +3,28 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from .models import HomePage
+
+
+def _page_content_type():
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(Page)
 
 
 @transaction.atomic
 def load_home_page() -> HomePage:
     """Make a HomePage the site root, replacing Wagtail's placeholder page on first run."""
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant("vi"))
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        # A flushed database (transactional tests) has lost the root that migrations create.
+        root = Page.get_first_root_node() or Page.add_root(
+            instance=Page(title="Root", slug="root", content_type=_page_content_type())
+        )
         placeholder = Page.objects.filter(depth=2, slug="home").exclude(
             content_type__model="homepage"
         )

@@ -1,0 +1,105 @@
+"""Browser journeys in Debian's Chromium driven by Playwright, against pytest-django's live server.
+
+`make test` skips them when Chromium is absent; CI installs it and sets REQUIRE_BROWSER=1 so a
+missing browser fails the run instead.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures are
+# still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        reason = f"Chromium not found at {CHROMIUM} (make e2e-deps installs it)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def viewport(request):
+    return request.param
+
+
+@pytest.fixture
+def page(browser, viewport, live_server):
+    context = browser.new_context(
+        viewport=VIEWPORTS[viewport], locale="vi-VN", base_url=live_server.url
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.viewport_name = viewport
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under tests/e2e/screenshots/ (kept by CI, ignored by git)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}-{page.viewport_name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def check_accessibility(page) -> None:
+    """Basic checks on every key screen: language, labelled inputs, heading order."""
+    assert page.locator("html").get_attribute("lang") in ("vi", "en")
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(el => !['hidden', 'submit', 'button'].includes(el.type))
+            .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                           && !el.getAttribute('aria-labelledby') && !el.closest('label'))
+            .map(el => el.name || el.id)"""
+    )
+    assert unlabelled == [], f"inputs without a label: {unlabelled}"
+    levels = page.evaluate(
+        "() => [...document.querySelectorAll('main h1, main h2, main h3, main h4')]"
+        ".map(h => Number(h.tagName[1]))"
+    )
+    assert levels and levels[0] == 1, f"the page must start with one h1, got {levels}"
+    for previous, current in zip(levels, levels[1:], strict=False):
+        assert current <= previous + 1, f"heading level jumps from h{previous} to h{current}"
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"page scrolls sideways by {overflow}px"
+
+
+def login(page, email: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
