@@ -1,0 +1,117 @@
+"""The coverage table in the Wagtail admin, with Wagtail's own XLSX/CSV export."""
+
+from types import SimpleNamespace
+
+from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.reports import ReportView
+
+from lms.accounts import roles
+
+from . import selectors
+from .views import coverage_scope
+
+
+def _may_see(user) -> bool:
+    return user.is_authenticated and (
+        roles.has_role(user, roles.DOST_OFFICER)
+        or roles.has_role(user, roles.EDITOR)
+        or roles.has_role(user, roles.SECRETARY)
+    )
+
+
+class CoverageReportView(ReportView):
+    page_title = _("Độ bao phủ đào tạo")
+    header_icon = "table"
+    index_url_name = "coverage_report"
+    index_results_url_name = "coverage_report_results"
+    export_filename = "do-bao-phu"
+    paginate_by = 100
+    list_export = ["code", "name", "kind", "parent", "target", "enrolled", "completed",
+                   "certified", "coverage_pct"]  # fmt: skip
+    export_headings = {
+        "code": _("Mã đơn vị"),
+        "name": _("Cơ quan, đơn vị"),
+        "kind": _("Loại"),
+        "parent": _("Đơn vị cấp trên"),
+        "target": _("Chỉ tiêu"),
+        "enrolled": _("Đã ghi danh"),
+        "completed": _("Đã hoàn thành"),
+        "certified": _("Có chứng nhận còn hiệu lực"),
+        "coverage_pct": _("Tỷ lệ bao phủ (%)"),
+    }
+    columns = [
+        Column("name", label=_("Cơ quan, đơn vị")),
+        Column("kind", label=_("Loại")),
+        Column("target", label=_("Chỉ tiêu")),
+        Column("enrolled", label=_("Đã ghi danh")),
+        Column("completed", label=_("Đã hoàn thành")),
+        Column("certified", label=_("Có chứng nhận")),
+        Column("coverage_pct", label=_("Tỷ lệ bao phủ (%)")),
+    ]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not _may_see(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        tree = selectors.load_agency_tree()
+        scope = coverage_scope(self.request.user, tree)
+        track = self.request.GET.get("track", "")
+        frame = selectors.sort_by_coverage(
+            selectors.coverage_by_agency(
+                selectors.CoverageFilter(track=track if track in selectors.Track.values else ""),
+                tree=tree,
+                scope=scope,
+            )
+        )
+        kinds = dict(selectors.AgencyKind.choices)
+        return [
+            SimpleNamespace(
+                pk=int(agency_id),
+                code=row.code,
+                name=row.name,
+                kind=str(kinds.get(row.kind, row.kind)),
+                parent=row.parent,
+                target=int(row.target),
+                enrolled=int(row.enrolled),
+                completed=int(row.completed),
+                certified=int(row.certified),
+                coverage_pct=None if row.coverage_pct != row.coverage_pct else row.coverage_pct,
+            )
+            for agency_id, row in zip(frame.index, frame.itertuples(), strict=True)
+        ]
+
+
+@hooks.register("register_admin_urls")
+def register_coverage_report_urls():
+    return [
+        path("reports/coverage/", CoverageReportView.as_view(), name="coverage_report"),
+        path(
+            "reports/coverage/results/",
+            CoverageReportView.as_view(results_only=True),
+            name="coverage_report_results",
+        ),
+    ]
+
+
+class CoverageMenuItem(MenuItem):
+    def is_shown(self, request):
+        return _may_see(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_coverage_report_menu_item():
+    return CoverageMenuItem(
+        _("Độ bao phủ đào tạo"),
+        reverse("coverage_report"),
+        name="coverage",
+        icon_name="table",
+        order=1000,
+    )
