@@ -1,0 +1,108 @@
+"""Media through Django's storage API lands in a real S3-compatible server (moto in server mode)."""
+
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.test import override_settings
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def s3_server():
+    pytest.importorskip("moto.server")
+    port = _free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.terminate()
+        pytest.fail("moto server did not start")
+    import boto3
+
+    boto3.client(
+        "s3",
+        endpoint_url=url,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",  # noqa: S106
+        region_name="us-east-1",
+    ).create_bucket(Bucket="lms-media")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _s3_storages(url):
+    return {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "lms-media",
+                "endpoint_url": url,
+                "region_name": "us-east-1",
+                "access_key": "test",
+                "secret_key": "test",
+                "default_acl": None,
+                "file_overwrite": False,
+            },
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def test_files_round_trip_through_the_s3_server(s3_server):
+    with override_settings(STORAGES=_s3_storages(s3_server)):
+        storage = storages.create_storage(_s3_storages(s3_server)["default"])
+        name = storage.save("certificates/2026/11/chung-nhan.pdf", ContentFile(b"%PDF-1.4 test"))
+        assert storage.exists(name)
+        with storage.open(name) as handle:
+            assert handle.read() == b"%PDF-1.4 test"
+        second = storage.save("certificates/2026/11/chung-nhan.pdf", ContentFile(b"other"))
+        assert second != name  # never overwrites an issued file
+        assert storage.url(name).startswith(s3_server)
+
+
+def test_production_settings_switch_media_to_s3_when_a_bucket_is_set():
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings as s;"
+            "print(s.STORAGES['default']['BACKEND'], s.STORAGES['staticfiles']['BACKEND'])",
+        ],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+            "SECRET_KEY": "s" * 60,
+            "ALLOWED_HOSTS": "iso.example.vn",
+            "AWS_STORAGE_BUCKET_NAME": "lms-media",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "storages.backends.s3.S3Storage",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    ]
