@@ -181,3 +181,13 @@ def test_admin_report_not_for_trainees(client, trainee, coverage_scenario):
     response = client.get(reverse("coverage_report"))
     assert response.status_code in (302, 403)
     assert "Xã Hồ Sơn" not in response.content.decode()
+
+
+def test_demo_step_stores_six_months_and_can_run_twice(coverage_scenario):
+    from lms.coverage.demo import STEPS
+
+    for _ in range(2):
+        message = STEPS[0](fixtures=None, stdout=None)
+    assert message == "Coverage snapshots: 150 rows over 6 months"
+    assert CoverageSnapshot.objects.values("month").distinct().count() == 6
+    assert CoverageSnapshot.objects.count() == 150
