@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import Certificate, ClassSession, CoursePage
 from courses.services import certificates as service
+from courses.services.ratelimit import rate_limit_exceeded
 from lms.accounts.models import Agency
 
 VERIFY_LIMIT_PER_MINUTE = getattr(settings, "CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
@@ -79,16 +79,9 @@ def _client_ip(request) -> str:
 
 
 def _over_rate_limit(request) -> bool:
-    """Fixed one-minute window per IP in the shared cache: cheap, and enough against guessing."""
-    window = int(timezone.now().timestamp() // 60)
-    key = f"verify-rate:{_client_ip(request)}:{window}"
-    cache.add(key, 0, timeout=70)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=70)
-        count = 1
-    return count > VERIFY_LIMIT_PER_MINUTE
+    return rate_limit_exceeded(
+        f"verify:{_client_ip(request)}", limit=VERIFY_LIMIT_PER_MINUTE, period_seconds=60
+    )
 
 
 def _rate_limited(request):

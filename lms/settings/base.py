@@ -194,6 +194,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lms.coverage.tasks.take_monthly_snapshot",
         "schedule": 24 * 60 * 60,
     },
+    # Daily; each holder is reminded once (expiry_reminder_sent_at), 30 days before expiry.
+    "certificate-expiry-reminders": {
+        "task": "courses.tasks.send_expiry_reminders",
+        "schedule": 24 * 60 * 60,
+        "kwargs": {"days": 30},
+    },
 }
 
 WAGTAIL_SITE_NAME = "Đào tạo ISO 9001"

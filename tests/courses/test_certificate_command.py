@@ -1,0 +1,65 @@
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from courses.models import Certificate
+from courses.services.certificates import certificate_issue
+from courses.tasks.certificates import send_expiry_reminders
+
+
+def _run(*args):
+    out, err = StringIO(), StringIO()
+    call_command("issue_certificates", *args, "--no-progress", stdout=out, stderr=err)
+    return out.getvalue()
+
+
+def test_issue_certificates_command_counts_and_never_duplicates(make_user, course, complete_course):
+    for _ in range(2):
+        complete_course(make_user(), course)
+    first = _run("--course", course.slug)
+    assert "issued: 2" in first and "already had: 0" in first
+    second = _run("--course", course.slug)
+    assert "issued: 0" in second and "already had: 2" in second
+    assert Certificate.objects.count() == 2
+
+
+def test_issue_certificates_command_shows_progress(make_user, course, complete_course):
+    complete_course(make_user(), course)
+    err = StringIO()
+    call_command("issue_certificates", stdout=StringIO(), stderr=err)
+    assert "certificates: 100%" in err.getvalue()
+    assert Certificate.objects.count() == 1
+
+
+def test_issue_certificates_command_rejects_unknown_course(db):
+    with pytest.raises(CommandError, match="--course khong-co"):
+        _run("--course", "khong-co")
+
+
+def test_issue_certificates_command_rejects_unknown_session(db):
+    with pytest.raises(CommandError, match="--session 999"):
+        _run("--session", "999")
+
+
+def test_expiry_reminder_sent_once(hong_nhung, course, complete_course):
+    complete_course(hong_nhung, course)
+    certificate = certificate_issue(user=hong_nhung, course=course)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        expires_at=timezone.now() + timedelta(days=10)
+    )
+    assert send_expiry_reminders(days=30) == 1
+    assert send_expiry_reminders(days=30) == 0
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [hong_nhung.email]
+    assert certificate.code in mail.outbox[0].subject
+
+
+def test_expiry_reminder_skips_far_expiry(hong_nhung, course, complete_course):
+    complete_course(hong_nhung, course)
+    certificate_issue(user=hong_nhung, course=course)  # 36 months by default
+    assert send_expiry_reminders(days=30) == 0
