@@ -165,6 +165,20 @@ class QuizPage(CourseActivity, Page):  # noqa: DJ008 - Page.__str__
     class Meta:
         verbose_name = _("bài kiểm tra")
 
+    def get_context(self, request, *args, **kwargs):
+        from quizzes.services import attempts_left, can_start
+
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        if user.is_authenticated:
+            context["my_attempts"] = self.attempts.filter(user=user).order_by("number")
+            context["attempts_left"] = attempts_left(user=user, quiz=self)
+            context["can_start"] = can_start(user=user, quiz=self)
+            context["in_progress"] = next(
+                (a for a in context["my_attempts"] if a.status == AttemptStatus.IN_PROGRESS), None
+            )
+        return context
+
 
 class QuizSlot(Orderable):
     """Either one fixed question, or N questions drawn at random from a category."""

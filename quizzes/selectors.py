@@ -139,3 +139,125 @@ def item_analysis(quiz: QuizPage) -> list[dict]:
         row["discrimination"] = None if discrimination is None else round(discrimination, 3)
         result.append(row)
     return sorted(result, key=lambda r: r["name"])
+
+
+def questions_for_display(attempt: Attempt) -> list[dict]:
+    """The attempt's questions with the saved responses filled in, numbered for the page."""
+    responses = attempt.responses or {}
+    rows = []
+    number = 0
+    for question in attempt.questions:
+        saved = responses.get(question["id"])
+        if question["qtype"] != "description":
+            number += 1
+        chosen = (
+            set(saved) if isinstance(saved, list) else {saved} if isinstance(saved, str) else set()
+        )
+        pairs_saved = saved if isinstance(saved, dict) else {}
+        rows.append(
+            {
+                "q": question,
+                "number": number if question["qtype"] != "description" else None,
+                "field": f"q-{question['id']}",
+                "saved": saved if isinstance(saved, str) else "",
+                "answers": [
+                    {**answer, "checked": answer.get("id") in chosen}
+                    for answer in question["answers"]
+                ],
+                "pairs": [
+                    {
+                        "id": pair["id"],
+                        "text": pair["text"],
+                        "selected": pairs_saved.get(pair["id"]),
+                    }
+                    for pair in question["answers"]
+                ]
+                if question["qtype"] == "matching"
+                else [],
+            }
+        )
+    return rows
+
+
+def _correct_answer_text(question: dict) -> str:
+    qtype = question["qtype"]
+    answers = question["answers"]
+    if qtype in ("single_choice", "true_false", "short_answer"):
+        best = [a for a in answers if a["fraction"] == 1.0] or answers[:1]
+        return " / ".join(_answer_label(question, a) for a in best)
+    if qtype == "multiple_choice":
+        return "; ".join(a["text"] for a in answers if a["fraction"] > 0)
+    if qtype == "numerical":
+        parts = []
+        for a in answers:
+            if a["value"] is None or a["fraction"] != 1.0:
+                continue
+            tolerance = a.get("tolerance") or 0
+            parts.append(f"{a['value']:g}" + (f" ± {tolerance:g}" if tolerance else ""))
+        return " / ".join(parts)
+    if qtype == "matching":
+        return "; ".join(f"{a['text']} → {a['match']}" for a in answers)
+    return ""
+
+
+def _answer_label(question: dict, answer: dict) -> str:
+    if question["qtype"] == "true_false":
+        return {"true": "Đúng", "false": "Sai"}.get(answer["text"], answer["text"])
+    return answer["text"]
+
+
+def _response_text(question: dict, response) -> tuple[str, list[str]]:
+    """What the person answered, and the per-answer feedback of what they chose."""
+    if response in (None, "", [], {}):
+        return "", []
+    qtype = question["qtype"]
+    if qtype in ("single_choice", "multiple_choice", "true_false"):
+        ids = response if isinstance(response, list) else [response]
+        chosen = [a for a in question["answers"] if a.get("id") in ids]
+        return (
+            "; ".join(_answer_label(question, a) for a in chosen),
+            [a["feedback"] for a in chosen if a.get("feedback")],
+        )
+    if qtype == "matching" and isinstance(response, dict):
+        return "; ".join(
+            f"{pair['text']} → {response.get(pair['id'], '—')}" for pair in question["answers"]
+        ), []
+    if qtype in ("short_answer", "numerical"):
+        from quizzes.grading import normalise_text, parse_number
+
+        feedback = []
+        for answer in question["answers"]:
+            if qtype == "short_answer" and normalise_text(answer["text"]) == normalise_text(
+                response
+            ):
+                feedback.append(answer.get("feedback", ""))
+            if qtype == "numerical":
+                number = parse_number(response)
+                if (
+                    number is not None
+                    and answer["value"] is not None
+                    and abs(number - answer["value"]) <= (answer.get("tolerance") or 0) + 1e-9
+                ):
+                    feedback.append(answer.get("feedback", ""))
+        return str(response), [f for f in feedback if f][:1]
+    return str(response), []
+
+
+def review_rows(attempt: Attempt) -> list[dict]:
+    rows = []
+    for item in questions_for_display(attempt):
+        question = item["q"]
+        response, feedback = _response_text(question, (attempt.responses or {}).get(question["id"]))
+        mark = (attempt.marks or {}).get(question["id"], {})
+        if mark.get("manual") and mark.get("feedback"):
+            feedback = [mark["feedback"]]
+        rows.append(
+            {
+                **item,
+                "response": response,
+                "correct": _correct_answer_text(question),
+                "mark": mark,
+                "feedback": feedback,
+            }
+        )
+    return rows

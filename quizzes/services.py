@@ -5,12 +5,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import ActivityCompletion, Enrolment, EnrolmentStatus
+from courses.models import Enrolment, EnrolmentStatus
 from quizzes import grading
 from quizzes.formats import FormatError, ParsedQuestion, parse_aiken, parse_gift
 from quizzes.models import (
@@ -126,6 +127,10 @@ def _active_enrolment(*, user, quiz: QuizPage) -> Enrolment | None:
     )
 
 
+def can_start(*, user, quiz: QuizPage) -> bool:
+    return _active_enrolment(user=user, quiz=quiz) is not None
+
+
 @transaction.atomic
 def attempt_start(*, user, quiz: QuizPage) -> Attempt:
     """Start or resume the user's attempt.
@@ -137,7 +142,7 @@ def attempt_start(*, user, quiz: QuizPage) -> Attempt:
     if _active_enrolment(user=user, quiz=quiz) is None:
         raise QuizError(_("Bạn cần ghi danh khóa học trước khi làm bài kiểm tra."))
     # Locking the user's row serialises two "start" clicks of the same person.
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     current = Attempt.objects.filter(user=user, quiz=quiz, status=AttemptStatus.IN_PROGRESS).first()
     if current is not None:
         if current.deadline is None or current.deadline > timezone.now():
@@ -246,16 +251,15 @@ def _apply_grade(attempt: Attempt) -> None:
 
 
 def _mark_quiz_done(attempt: Attempt) -> None:
-    """A passed quiz counts as a completed activity of the course."""
-    try:
-        from courses.services.progress import activity_mark_done
-    except ImportError:
-        # The learning service may not be deployed yet; record the completion row directly.
-        enrolment = _active_enrolment(user=attempt.user, quiz=attempt.quiz)
-        if enrolment is not None:
-            ActivityCompletion.objects.get_or_create(enrolment=enrolment, page_id=attempt.quiz_id)
-        return
-    activity_mark_done(user=attempt.user, page=attempt.quiz)
+    """A passed quiz counts as a completed activity of the course.
+
+    Recorded after commit by a task: course completion re-evaluation reads the whole course,
+    which would otherwise make every submission cost as much as the course is large.
+    """
+    from quizzes.tasks import attempt_record_pass
+
+    attempt_id = attempt.pk
+    transaction.on_commit(lambda: attempt_record_pass.delay(attempt_id))
 
 
 def attempt_submit(*, attempt: Attempt, responses: dict | None = None) -> Attempt:

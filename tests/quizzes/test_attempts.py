@@ -114,26 +114,36 @@ def test_shuffled_choices_keep_ids_so_grading_does_not_depend_on_order(bank_quiz
     assert by_id["a4"] == "Phê duyệt (Approve)"
 
 
-def test_passing_submission_is_graded_and_marks_the_activity_done(bank_quiz, trainee):
+def test_passing_submission_is_graded_and_marks_the_activity_done(
+    bank_quiz, trainee, django_capture_on_commit_callbacks
+):
     attempt = attempt_start(user=trainee, quiz=bank_quiz)
-    submitted = attempt_submit(attempt=attempt, responses=right_answers(attempt))
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = attempt_submit(attempt=attempt, responses=right_answers(attempt))
     assert submitted.status == AttemptStatus.GRADED
     assert submitted.passed is True
     assert submitted.percent == 100
     assert ActivityCompletion.objects.filter(enrolment__user=trainee, page_id=bank_quiz.pk).exists()
 
 
-def test_failing_submission_does_not_mark_the_activity_done(bank_quiz, trainee):
-    attempt = attempt_submit(attempt=attempt_start(user=trainee, quiz=bank_quiz), responses={})
+def test_failing_submission_does_not_mark_the_activity_done(
+    bank_quiz, trainee, django_capture_on_commit_callbacks
+):
+    started = attempt_start(user=trainee, quiz=bank_quiz)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        attempt = attempt_submit(attempt=started, responses={})
+    assert callbacks == []
     assert attempt.passed is False
     assert attempt.score == 0
     assert not ActivityCompletion.objects.exists()
 
 
-def test_double_submission_is_graded_once(bank_quiz, trainee):
+def test_double_submission_is_graded_once(bank_quiz, trainee, django_capture_on_commit_callbacks):
     attempt = attempt_start(user=trainee, quiz=bank_quiz)
-    first = attempt_submit(attempt=attempt, responses=right_answers(attempt))
-    second = attempt_submit(attempt=attempt, responses={})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = attempt_submit(attempt=attempt, responses=right_answers(attempt))
+        second = attempt_submit(attempt=attempt, responses={})
+    assert len(callbacks) == 1
     assert second.score == first.score and second.passed is True
     assert second.submitted_at == first.submitted_at
     assert ActivityCompletion.objects.count() == 1
@@ -175,19 +185,22 @@ def test_expired_attempt_is_closed_when_the_user_starts_again(bank_quiz, trainee
 
 
 def test_essay_marked_by_trainer_completes_the_grade_and_can_pass(
-    course, question_bank, make_quiz, enrol, trainee, trainer
+    course, question_bank, make_quiz, enrol, trainee, trainer, django_capture_on_commit_callbacks
 ):
     essay = question_bank.questions.get(qtype=QuestionType.ESSAY)
     quiz = make_quiz(course, slots=[{"question": essay}], pass_mark_percent=50)
     enrol(trainee, course)
     attempt = attempt_start(user=trainee, quiz=quiz)
-    attempt = attempt_submit(attempt=attempt, responses={str(essay.pk): "Cải tiến quy trình."})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        attempt = attempt_submit(attempt=attempt, responses={str(essay.pk): "Cải tiến quy trình."})
+    assert callbacks == []
     assert attempt.status == AttemptStatus.NEEDS_GRADING and attempt.passed is None
     with pytest.raises(QuizError):
         attempt_grade_essay(attempt=attempt, question_id=str(essay.pk), mark=99, grader=trainer)
-    graded = attempt_grade_essay(
-        attempt=attempt, question_id=str(essay.pk), mark="0,8", feedback="Khá", grader=trainer
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        graded = attempt_grade_essay(
+            attempt=attempt, question_id=str(essay.pk), mark="0,8", feedback="Khá", grader=trainer
+        )
     assert graded.status == AttemptStatus.GRADED
     assert graded.passed is True
     assert graded.marks[str(essay.pk)]["feedback"] == "Khá"

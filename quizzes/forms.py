@@ -1,0 +1,55 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from quizzes.models import QuestionType
+
+
+def responses_from_post(questions: list[dict], data) -> dict:
+    """Read the attempt form: field "q-<id>" per question, "q-<id>-<pair id>" per matching pair."""
+    responses = {}
+    for question in questions:
+        qid = question["id"]
+        key = f"q-{qid}"
+        qtype = question["qtype"]
+        if qtype == QuestionType.MULTIPLE_CHOICE:
+            values = data.getlist(key)
+            if values:
+                responses[qid] = values
+        elif qtype == QuestionType.MATCHING:
+            pairs = {
+                pair["id"]: data.get(f"{key}-{pair['id']}")
+                for pair in question["answers"]
+                if data.get(f"{key}-{pair['id']}")
+            }
+            if pairs:
+                responses[qid] = pairs
+        elif qtype != QuestionType.DESCRIPTION and data.get(key, "") != "":
+            responses[qid] = data.get(key)
+    return responses
+
+
+class EssayMarkForm(forms.Form):
+    question_id = forms.CharField(widget=forms.HiddenInput)
+    mark = forms.DecimalField(label=_("Điểm"), min_value=0, decimal_places=2, max_digits=6)
+    feedback = forms.CharField(
+        label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp câu hỏi"))
+    fmt = forms.ChoiceField(
+        label=_("Định dạng"), choices=[("gift", "GIFT"), ("aiken", "Aiken")], initial="gift"
+    )
+    bank = forms.CharField(label=_("Ngân hàng câu hỏi"), max_length=150)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp quá lớn (tối đa 5 MB)."))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                _("Tệp không phải văn bản UTF-8. Hãy lưu lại với mã hóa UTF-8.")
+            ) from None
