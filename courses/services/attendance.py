@@ -199,6 +199,8 @@ class _AuditedAttendance:
 def _after_attendance_change(session: ClassSession) -> None:
     from courses.tasks.classes import evaluate_session_completions
 
+    if not session.training_class.course.requires_attendance:
+        return  # attendance cannot change this course's completion
     session_id = session.pk
     # Completion may need many queries (every enrolment of the class): a task does it after
     # the commit, so the trainer's POST stays fast and completion sees the committed marks.
