@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished
 
 from courses.blocks import LessonBodyBlock
+from lms.core.models import route_to_child
 
 
 class Track(models.TextChoices):
@@ -44,6 +45,9 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("danh mục khóa học")
+
+    def route(self, request, path_components):
+        return route_to_child(self, request, path_components, CoursePage)
 
     def get_context(self, request, *args, **kwargs):
         from courses.views.learning import catalogue_context
@@ -131,6 +135,13 @@ class CoursePage(Page):
     def outcome_list(self) -> list[str]:
         return [line.strip() for line in self.outcomes.splitlines() if line.strip()]
 
+    def route(self, request, path_components):
+        # Lessons are most of the traffic; quizzes fall back to Wagtail's generic routing.
+        result = route_to_child(self, request, path_components, LessonPage)
+        if path_components and isinstance(result.page, LessonPage):
+            result.page._learning_course = self
+        return result
+
     def get_context(self, request, *args, **kwargs):
         from courses.views.learning import course_context
 
@@ -170,6 +181,18 @@ class LessonPage(CourseActivity, Page):  # noqa: DJ008 - Page.__str__
 
     class Meta:
         verbose_name = _("bài học")
+
+    def get_view_restrictions(self):
+        """Restrictions on this lesson or any ancestor, in one query.
+
+        Ancestor paths are prefixes of our path, so no ancestor query is needed; an ancestor
+        that is an alias brings its source page's restrictions, as in Wagtail's version.
+        """
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        sources = Page.objects.filter(path__in=paths, alias_of__isnull=False).values("alias_of")
+        return PageViewRestriction.objects.filter(
+            models.Q(page__path__in=paths) | models.Q(page_id__in=sources)
+        )
 
     def serve(self, request, *args, **kwargs):
         from courses.views.learning import lesson_login_redirect

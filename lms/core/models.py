@@ -10,11 +10,31 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 
+def route_to_child(page: Page, request, path_components, child_model) -> object:
+    """Route to a child of a known page type in one query instead of Page + specific.
+
+    Falls back to Wagtail's routing when no child of that type has the slug.
+    """
+    if not path_components:
+        return Page.route(page, request, path_components)
+    child = child_model.objects.child_of(page).filter(slug=path_components[0]).first()
+    if child is None:
+        return Page.route(page, request, path_components)
+    # Treebeard reads the cached parent, saving a query for breadcrumbs and outlines.
+    child._cached_parent_obj = page
+    return child.route(request, path_components[1:])
+
+
 class HomePage(Page):
     intro = RichTextField(_("giới thiệu"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     max_count = 1
+    subpage_types = ["courses.CourseIndexPage"]
+
+    def route(self, request, path_components):
+        # The catalogue is the only child type: route to it without a second lookup.
+        return route_to_child(self, request, path_components, self.allowed_subpage_models()[0])
 
     class Meta:
         verbose_name = _("trang chủ")
