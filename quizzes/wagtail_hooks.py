@@ -1,0 +1,135 @@
+"""Question banks in the Wagtail admin, and the "Nhập câu hỏi" (GIFT/Aiken) import view."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from lms.accounts import roles
+from quizzes.forms import QuestionImportForm
+from quizzes.models import Question, QuestionBank, QuestionCategory
+from quizzes.services import QuizError, questions_import
+
+IMPORT_ROLES = (roles.EDITOR, roles.DOST_OFFICER)
+
+
+class QuestionBankViewSet(SnippetViewSet):
+    model = QuestionBank
+    icon = "folder-open-inverse"
+    menu_label = gettext_lazy("Ngân hàng")
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+
+
+class QuestionCategoryViewSet(SnippetViewSet):
+    model = QuestionCategory
+    icon = "folder-inverse"
+    menu_label = gettext_lazy("Nhóm câu hỏi")
+    list_display = ["path", "bank"]
+    list_filter = ["bank"]
+    search_fields = ["path", "name"]
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = gettext_lazy("Câu hỏi")
+    list_display = ["name", "qtype", "category", "bank", "default_mark"]
+    list_filter = ["bank", "category", "qtype"]
+    search_fields = ["name", "text"]
+    panels = [
+        FieldPanel("bank"),
+        FieldPanel("category"),
+        FieldPanel("qtype"),
+        FieldPanel("name"),
+        FieldPanel("text"),
+        FieldPanel("text_format"),
+        FieldPanel("answers"),
+        FieldPanel("general_feedback"),
+        FieldPanel("default_mark"),
+    ]
+
+
+class QuestionBankGroup(SnippetViewSetGroup):
+    items = (QuestionBankViewSet, QuestionCategoryViewSet, QuestionViewSet)
+    menu_icon = "help"
+    menu_label = gettext_lazy("Ngân hàng câu hỏi")
+    menu_name = "question-banks"
+    menu_order = 300
+
+
+register_snippet(QuestionBankGroup)
+
+
+def _may_import(user) -> bool:
+    return user.is_authenticated and any(roles.has_role(user, role) for role in IMPORT_ROLES)
+
+
+def question_import_view(request):
+    """Upload → preview of the parsed questions with located errors → confirm (all or nothing).
+
+    The file's text travels back in a hidden field so confirming imports exactly what was
+    previewed, without keeping uploads on the server.
+    """
+    if not _may_import(request.user):
+        raise PermissionDenied
+    context = {"form": QuestionImportForm(), "preview": None}
+    if request.method == "POST":
+        confirm = request.POST.get("confirm") == "1"
+        if confirm:
+            text = request.POST.get("text", "")
+            fmt = request.POST.get("fmt", "")
+            bank = request.POST.get("bank", "").strip()
+        else:
+            form = QuestionImportForm(request.POST, request.FILES)
+            context["form"] = form
+            if not form.is_valid():
+                return TemplateResponse(request, "quizzes/admin/import.html", context)
+            text, fmt, bank = (form.cleaned_data[k] for k in ("file", "fmt", "bank"))
+        if not bank:
+            messages.error(request, _("Hãy nhập tên ngân hàng câu hỏi."))
+            return TemplateResponse(request, "quizzes/admin/import.html", context)
+        try:
+            result = questions_import(bank_name=bank, text=text, fmt=fmt, dry_run=not confirm)
+        except QuizError as error:
+            messages.error(request, str(error))
+            return TemplateResponse(request, "quizzes/admin/import.html", context)
+        if confirm and result.ok:
+            messages.success(
+                request,
+                _("Đã nhập %(n)s câu hỏi vào ngân hàng “%(bank)s”.")
+                % {"n": len(result.questions), "bank": bank},
+            )
+            return redirect(reverse("wagtailsnippets_quizzes_question:list"))
+        context.update(preview=result, text=text, fmt=fmt, bank=bank)
+    return TemplateResponse(request, "quizzes/admin/import.html", context)
+
+
+@hooks.register("register_admin_urls")
+def register_question_import_url():
+    return [path("questions/import/", question_import_view, name="quizzes_question_import")]
+
+
+class QuestionImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return _may_import(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_question_import_menu_item():
+    return QuestionImportMenuItem(
+        gettext_lazy("Nhập câu hỏi"),
+        reverse("quizzes_question_import"),
+        name="question-import",
+        icon_name="upload",
+        order=301,
+    )
