@@ -1,0 +1,90 @@
+"""A tiny HTTP client for 127.0.0.1: keeps cookies, sends the CSRF token, follows no redirect."""
+
+import http.client
+import socket
+import statistics
+import time
+import urllib.parse
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+
+
+@dataclass
+class Response:
+    status: int
+    location: str
+    text: str
+
+
+class Session:
+    def __init__(self, port: int, *, cookie: str = "", timeout: float = 30):
+        self.port = port
+        self.timeout = timeout
+        self.cookies = SimpleCookie()
+        if cookie:
+            self.cookies.load(cookie)
+        self.connection = None
+
+    def _request(self, method: str, path: str, body: bytes | None, headers: dict) -> Response:
+        headers = {"Host": f"127.0.0.1:{self.port}", **headers}
+        cookie = "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())
+        if cookie:
+            headers["Cookie"] = cookie
+        for attempt in range(2):  # one retry when a kept-alive connection was closed
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(
+                    "127.0.0.1", self.port, timeout=self.timeout
+                )
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                raw = self.connection.getresponse()
+                text = raw.read().decode("utf-8", "replace")
+                break
+            except (http.client.HTTPException, ConnectionError):
+                self.connection.close()
+                self.connection = None
+                if attempt:
+                    raise
+        for header in raw.headers.get_all("Set-Cookie") or []:
+            self.cookies.load(header)
+        location = urllib.parse.urlparse(raw.headers.get("Location", "")).path
+        return Response(raw.status, location, text)
+
+    def get(self, path: str) -> Response:
+        return self._request("GET", path, None, {})
+
+    def post(self, path: str, form: dict) -> Response:
+        token = self.cookies["csrftoken"].value if "csrftoken" in self.cookies else ""
+        body = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": token}).encode()
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-CSRFToken": token,
+            "Referer": f"http://127.0.0.1:{self.port}{path}",
+        }
+        return self._request("POST", path, body, headers)
+
+
+def wait_until_up(port: int, *, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def latency_summary(timings_ms: list[float]) -> dict:
+    return {
+        "count": len(timings_ms),
+        "p50_ms": round(statistics.median(timings_ms), 1),
+        "p95_ms": round(percentile(timings_ms, 95), 1),
+        "max_ms": round(max(timings_ms), 1),
+    }
