@@ -210,6 +210,11 @@ class QuizSlot(Orderable):
     )
     draw_count = models.PositiveSmallIntegerField(_("số câu rút"), default=1)
     include_subcategories = models.BooleanField(_("gồm cả nhóm con"), default=True)
+    exclude_essays = models.BooleanField(
+        _("không rút câu tự luận"),
+        default=False,
+        help_text=_("Chỉ rút các câu được chấm tự động, để kết quả có ngay khi nộp bài."),
+    )
 
     panels = [
         FieldPanel("question"),
@@ -217,6 +222,7 @@ class QuizSlot(Orderable):
         FieldPanel("bank"),
         FieldPanel("draw_count"),
         FieldPanel("include_subcategories"),
+        FieldPanel("exclude_essays"),
     ]
 
     class Meta(Orderable.Meta):

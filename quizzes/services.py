@@ -98,6 +98,10 @@ def draw_questions(quiz: QuizPage, rng: random.Random) -> list[Question]:
             pool = Question.objects.filter(bank_id=slot.bank_id)
         else:
             continue
+        # A description carries no question; it is only ever placed as a fixed slot.
+        pool = pool.exclude(qtype=QuestionType.DESCRIPTION)
+        if slot.exclude_essays:
+            pool = pool.exclude(qtype=QuestionType.ESSAY)
         candidates = list(pool.exclude(pk__in=seen).order_by("pk"))
         drawn = rng.sample(candidates, min(slot.draw_count, len(candidates)))
         chosen.extend(drawn)
