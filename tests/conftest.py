@@ -244,3 +244,13 @@ def make_course(site_tree):
 @pytest.fixture
 def course(make_course):
     return make_course()
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """Tests marked `postgres` need row locks and real concurrency: skip them on SQLite
+    (a newcomer's default), fail in CI where PostgreSQL is required."""
+    if request.node.get_closest_marker("postgres") is None:
+        return
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        _skip_or_fail("needs PostgreSQL (set DATABASE_URL)")
