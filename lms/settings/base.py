@@ -189,6 +189,11 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
+    # Hourly; each class session's roster is mailed once, the day before (reminder_sent_at).
+    "class-session-reminders": {
+        "task": "courses.tasks.classes.send_session_reminders",
+        "schedule": 60 * 60,
+    },
     # Daily, so the current month's coverage snapshot is always fresh; the task is idempotent.
     "coverage-monthly-snapshot": {
         "task": "lms.coverage.tasks.take_monthly_snapshot",

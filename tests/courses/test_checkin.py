@@ -1,4 +1,4 @@
-"""QR self check-in: rotating tokens, the check-in window, roster, idempotence, calendar, reminders."""
+"""QR self check-in: rotating tokens, window, roster, idempotence; calendar and reminders."""
 
 import time
 from datetime import timedelta
