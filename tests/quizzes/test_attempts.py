@@ -205,3 +205,16 @@ def test_essay_marked_by_trainer_completes_the_grade_and_can_pass(
     assert graded.passed is True
     assert graded.marks[str(essay.pk)]["feedback"] == "Khá"
     assert ActivityCompletion.objects.filter(page_id=quiz.pk).exists()
+
+
+def test_random_draw_can_leave_out_essays_and_never_draws_descriptions(
+    course, question_bank, make_quiz, enrol, trainee
+):
+    quiz = make_quiz(
+        course, slots=[{"bank": question_bank, "draw_count": 50, "exclude_essays": True}]
+    )
+    enrol(trainee, course)
+    attempt = attempt_start(user=trainee, quiz=quiz)
+    types = {q["qtype"] for q in attempt.questions}
+    assert "essay" not in types and "description" not in types
+    assert len(attempt.questions) == question_bank.questions.count() - 2
