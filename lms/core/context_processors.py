@@ -9,6 +9,11 @@ NAVIGATION = [
     ("courses:my_learning", _("Học tập của tôi"), None),
     ("certificates:mine", _("Chứng nhận"), None),
     ("classes:list", _("Lớp học"), {roles.TRAINER}),
+    (
+        "quizzes:results_index",
+        _("Kết quả kiểm tra"),
+        {roles.TRAINER, roles.DOST_OFFICER, roles.EDITOR},
+    ),
     ("coverage:dashboard", _("Độ bao phủ"), {roles.DOST_OFFICER, roles.SECRETARY}),
 ]
 
