@@ -1,7 +1,6 @@
 """A tiny HTTP client for 127.0.0.1: keeps cookies, sends the CSRF token, follows no redirect."""
 
 import http.client
-import socket
 import statistics
 import time
 import urllib.parse
@@ -17,7 +16,7 @@ class Response:
 
 
 class Session:
-    def __init__(self, port: int, *, cookie: str = "", timeout: float = 30):
+    def __init__(self, port: int, *, cookie: str = "", timeout: float = 120):
         self.port = port
         self.timeout = timeout
         self.cookies = SimpleCookie()
@@ -64,15 +63,21 @@ class Session:
         return self._request("POST", path, body, headers)
 
 
-def wait_until_up(port: int, *, timeout: float) -> None:
+def wait_until_up(port: int, path: str, *, timeout: float) -> None:
+    """Until `path` answers 200: the master listens long before its workers have booted."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", path, headers={"Host": f"127.0.0.1:{port}"})
+            status = connection.getresponse().status
+            connection.close()
+            if status == 200:
+                return
+        except (OSError, http.client.HTTPException):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"127.0.0.1:{port}{path} does not answer 200 after {timeout} s")
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -18,4 +18,5 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
 ]
 DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 USE_TZ = True
