@@ -6,7 +6,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from courses.models import Certificate
+from courses.models import Certificate, Enrolment
 from courses.services.certificates import certificate_revoke, certificates_issue_due
 
 DEMO_TRAINEE_EMAIL = "hocvien@demo.vn"
@@ -29,11 +29,15 @@ def issue_demo_certificates(*, fixtures: Path, stdout) -> str:
     if not examples.filter(revoked_at__isnull=True, expires_at__lte=now).exists():
         candidate = examples.filter(revoked_at__isnull=True).first()
         if candidate is not None:
-            # Demo history only: pretend it was issued three years ago so it shows as expired.
+            # Demo history only: the course was completed and certified three years ago, so
+            # the certificate shows as expired (and no retraining has happened since).
+            issued_at = now - timedelta(days=3 * 366)
             with transaction.atomic():
                 Certificate.objects.filter(pk=candidate.pk).update(
-                    issued_at=now - timedelta(days=3 * 366),
-                    expires_at=now - timedelta(days=2),
+                    issued_at=issued_at, expires_at=now - timedelta(days=2)
+                )
+                Enrolment.objects.filter(user=candidate.user, course=candidate.course).update(
+                    completed_at=issued_at - timedelta(hours=1)
                 )
     return (
         f"Certificates: {summary.issued} issued, {summary.already_had} already had, "

@@ -63,3 +63,16 @@ def test_expiry_reminder_skips_far_expiry(hong_nhung, course, complete_course):
     complete_course(hong_nhung, course)
     certificate_issue(user=hong_nhung, course=course)  # 36 months by default
     assert send_expiry_reminders(days=30) == 0
+
+
+def test_demo_certificates_step_is_idempotent(make_user, make_course, complete_course):
+    from courses.demo.certificates import issue_demo_certificates
+    from courses.services.certificates import certificate_status
+
+    course = make_course()
+    for _ in range(3):
+        complete_course(make_user(), course)
+    issue_demo_certificates(fixtures=None, stdout=None)
+    issue_demo_certificates(fixtures=None, stdout=None)
+    statuses = sorted(certificate_status(c) for c in Certificate.objects.all())
+    assert statuses == ["expired", "revoked", "valid"]
