@@ -41,6 +41,7 @@ from courses.models import (
     EnrolmentStatus,
 )
 from courses.pdf.certificate import CertificateLayout, render_certificate
+from courses.services.completion import completion_evaluate
 from lms.accounts import roles
 from lms.core.audit import audit_record
 from lms.core.text import nfc
@@ -301,24 +302,15 @@ def _session_candidates(session: ClassSession) -> list[tuple[object, CoursePage]
     enrolments = Enrolment.objects.filter(course=course, user_id__in=attendee_ids).select_related(
         "user__agency"
     )
-    evaluate = _completion_evaluator()
     candidates = []
     for enrolment in enrolments:
-        if enrolment.status != EnrolmentStatus.COMPLETED and evaluate is not None:
+        if enrolment.status != EnrolmentStatus.COMPLETED:
             # Attendance may be the last missing piece of the completion rule.
-            evaluate(enrolment=enrolment)
+            completion_evaluate(enrolment=enrolment)
             enrolment.refresh_from_db(fields=["status", "completed_at"])
         if enrolment.status == EnrolmentStatus.COMPLETED:
             candidates.append((enrolment.user, course))
     return candidates
-
-
-def _completion_evaluator() -> Callable | None:
-    try:
-        from courses.services.completion import completion_evaluate
-    except ImportError:
-        return None
-    return completion_evaluate
 
 
 def certificates_issue_due(
