@@ -188,43 +188,49 @@ def _period(field_name: str, filters: CoverageFilter) -> Q:
     return q
 
 
-def _count_by_agency(queryset, scope: set[int] | None) -> pd.Series:
+def _count_by_agency(queryset, scope: set[int] | None, **measures: Q) -> pd.DataFrame:
+    """COUNT(DISTINCT user_id) per user agency for each measure's condition, in one GROUP BY."""
     if scope is not None:
         queryset = queryset.filter(user__agency_id__in=scope)
     rows = (
         queryset.filter(user__agency_id__isnull=False)
         .order_by()
         .values("user__agency_id")
-        .annotate(n=Count("user_id", distinct=True))
-        .values_list("user__agency_id", "n")
+        .annotate(
+            **{
+                name: Count("user_id", distinct=True, filter=condition)
+                for name, condition in measures.items()
+            }
+        )
+        .values_list("user__agency_id", *measures)
     )
-    return pd.Series(dict(rows), dtype="int64")
+    return pd.DataFrame.from_records(
+        list(rows), columns=["agency_id", *measures], index="agency_id"
+    )
 
 
 def measure_counts(filters: CoverageFilter, scope: set[int] | None = None) -> pd.DataFrame:
-    """Distinct users per raw agency id for each measure: one GROUP BY query each."""
+    """Distinct users per raw agency id for each measure.
+
+    Two GROUP BY queries: enrolments (enrolled, completed) and certificates (certified,
+    expiring); each measure is a filtered COUNT(DISTINCT user_id) over the same scan.
+    """
     courses = _course_filter(filters)
     moment = filters.moment()
-    enrolments = Enrolment.objects.filter(courses)
-    certificates = Certificate.objects.valid_at(moment).filter(courses)
-    series = {
-        "enrolled": _count_by_agency(
-            enrolments.filter(_period("created_at", filters)).exclude(
-                status=EnrolmentStatus.WITHDRAWN
-            ),
-            scope,
-        ),
-        "completed": _count_by_agency(
-            enrolments.filter(_period("completed_at", filters), completed_at__isnull=False),
-            scope,
-        ),
-        "certified": _count_by_agency(certificates, scope),
-        "expiring": _count_by_agency(
-            certificates.filter(expires_at__lte=moment + dt.timedelta(days=EXPIRY_WARNING_DAYS)),
-            scope,
-        ),
-    }
-    return pd.DataFrame(series, columns=list(MEASURES)).fillna(0).astype("int64")
+    learning = _count_by_agency(
+        Enrolment.objects.filter(courses),
+        scope,
+        enrolled=_period("created_at", filters) & ~Q(status=EnrolmentStatus.WITHDRAWN),
+        completed=_period("completed_at", filters) & Q(completed_at__isnull=False),
+    )
+    certificates = _count_by_agency(
+        Certificate.objects.valid_at(moment).filter(courses),
+        scope,
+        certified=Q(),
+        expiring=Q(expires_at__lte=moment + dt.timedelta(days=EXPIRY_WARNING_DAYS)),
+    )
+    counts = learning.join(certificates, how="outer")
+    return counts.reindex(columns=list(MEASURES)).fillna(0).astype("int64")
 
 
 def _roll_up(tree: AgencyTree, counts: pd.DataFrame) -> pd.DataFrame:

@@ -57,7 +57,8 @@ def _top_ids(tree, scope):
     ]
 
 
-def _rows(frame):
+def coverage_rows(frame) -> list[dict]:
+    """Table rows for templates and the admin report: labels resolved, NaN as None."""
     rows = []
     for agency_id, row in zip(frame.index, frame.itertuples(), strict=True):
         pct = row.coverage_pct
@@ -118,8 +119,8 @@ def dashboard(request):
         {
             "threshold": threshold,
             "totals": totals,
-            "rows": _rows(frame),
-            "gaps": {name: _rows(rows) for name, rows in gaps.items()},
+            "rows": coverage_rows(frame),
+            "gaps": {name: coverage_rows(rows) for name, rows in gaps.items()},
             "expiry_days": selectors.EXPIRY_WARNING_DAYS,
             "kind_chart": charts.bar_chart(
                 selectors.coverage_by_kind(frame), title=_("Độ bao phủ theo loại đơn vị")

@@ -14,7 +14,7 @@ from wagtail.admin.views.reports import ReportView
 from lms.accounts import roles
 
 from . import selectors
-from .views import coverage_scope
+from .views import coverage_rows, coverage_scope
 
 
 def _may_see(user) -> bool:
@@ -71,22 +71,7 @@ class CoverageReportView(ReportView):
                 scope=scope,
             )
         )
-        kinds = dict(selectors.AgencyKind.choices)
-        return [
-            SimpleNamespace(
-                pk=int(agency_id),
-                code=row.code,
-                name=row.name,
-                kind=str(kinds.get(row.kind, row.kind)),
-                parent=row.parent,
-                target=int(row.target),
-                enrolled=int(row.enrolled),
-                completed=int(row.completed),
-                certified=int(row.certified),
-                coverage_pct=None if row.coverage_pct != row.coverage_pct else row.coverage_pct,
-            )
-            for agency_id, row in zip(frame.index, frame.itertuples(), strict=True)
-        ]
+        return [SimpleNamespace(pk=row["id"], **row) for row in coverage_rows(frame)]
 
 
 @hooks.register("register_admin_urls")

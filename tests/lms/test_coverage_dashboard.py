@@ -173,3 +173,11 @@ def test_csv_download_has_bom_and_vietnamese_headers(client, secretary, coverage
 def test_export_with_unknown_format_is_rejected(client, officer, coverage_scenario):
     client.force_login(officer)
     assert client.post(reverse("coverage:export"), {"format": "pdf"}).status_code == 400
+
+
+def test_dashboard_before_any_training_shows_zeroes(client, officer):
+    client.force_login(officer)
+    response = client.get(reverse("coverage:dashboard"))
+    assert response.status_code == 200
+    assert response.context["totals"]["certified"] == 0
+    assert len(response.context["gaps"]["none_certified"]) == 5
