@@ -225,7 +225,7 @@ def measure_pages(binary: str, fixtures: dict, *, seconds: int, rounds: int) -> 
 
 def measure_quiz_submit(fixtures: dict, *, rounds: int, per_round: int) -> dict:
     """Start an attempt, open it, submit 20 answers: only the submit is timed."""
-    timings = []
+    timings, errors = [], 0
     quiz_id = fixtures["quiz_id"]
     cookies = fixtures["quiz_trainees"]
     for round_no in range(rounds):
@@ -242,14 +242,14 @@ def measure_quiz_submit(fixtures: dict, *, rounds: int, per_round: int) -> dict:
             started = time.perf_counter()
             response = session.post(submit_path, answers)
             timings.append((time.perf_counter() - started) * 1000)
-            if response.status not in (200, 302):
-                raise RuntimeError(f"quiz submit answered {response.status}")
-    return http.latency_summary(timings)
+            if response.status not in (200, 302) or not attempt_path.startswith("/quizzes/"):
+                errors += 1
+    return {**http.latency_summary(timings), "errors": errors}
 
 
 def measure_attendance(fixtures: dict, *, rounds: int, per_round: int) -> dict:
     """Mark the hall of 500 in one POST, flipping everyone between present and late."""
-    timings = []
+    timings, errors = [], 0
     path = f"/classes/sessions/{fixtures['hall_session_id']}/attendance/"
     session = http.Session(APP_PORT, cookie=fixtures["trainer"])
     session.get(path)
@@ -259,9 +259,8 @@ def measure_attendance(fixtures: dict, *, rounds: int, per_round: int) -> dict:
         started = time.perf_counter()
         response = session.post(path, form)
         timings.append((time.perf_counter() - started) * 1000)
-        if response.status not in (200, 302):
-            raise RuntimeError(f"attendance marking answered {response.status}")
-    return http.latency_summary(timings)
+        errors += response.status not in (200, 302)
+    return {**http.latency_summary(timings), "errors": errors}
 
 
 # -- verdicts ---------------------------------------------------------------------------------
@@ -272,9 +271,10 @@ def targets(results: dict) -> dict:
     checks = {
         "lesson_vs_floor": pages["lesson"]["ratio_to_floor"] >= 1 / 8,
         "catalogue_vs_floor": pages["catalogue"]["ratio_to_floor"] >= 0.6,
-        "quiz_submit_queries": inproc["queries"]["quiz_submit"] <= 15,
-        "quiz_submit_p95_ms": results["quiz_submit"]["p95_ms"] < 300,
-        "attendance_500_queries": inproc["queries"]["attendance_500"] <= 5,
+        "quiz_submit_queries": (inproc["queries"]["quiz_submit"] or 99) <= 15,
+        "quiz_submit_p95_ms": results["quiz_submit"]["p95_ms"] < 300
+        and not results["quiz_submit"]["errors"],
+        "attendance_500_queries": (inproc["queries"]["attendance_500"] or 99) <= 5,
         "coverage_vs_sql": inproc["coverage"]["ratio_to_sql"] <= 2,
         "certificates_per_s": inproc["certificates"]["per_s"] >= 200,
         "roster_5000_s": inproc["roster"]["median_s"] < 3,
