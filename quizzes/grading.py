@@ -100,36 +100,45 @@ def grade_true_false(question: dict, response) -> float:
     return grade_single_choice(question, response)
 
 
-def grade_short_answer(question: dict, response) -> float:
+def best_short_answer(question: dict, response) -> dict | None:
+    """The accepted answer the typed text matches with the highest fraction, if any."""
     if not isinstance(response, str) or not response.strip():
-        return 0.0
+        return None
     typed = normalise_text(response)
-    fractions = [
-        a["fraction"] for a in question.get("answers", []) if normalise_text(a["text"]) == typed
-    ]
-    return _clamp(max(fractions)) if fractions else 0.0
+    matches = [a for a in question.get("answers", []) if normalise_text(a["text"]) == typed]
+    return max(matches, key=lambda a: a["fraction"], default=None)
 
 
-def grade_numerical(question: dict, response) -> float:
-    """Best fraction among the answers the number falls within (value ± tolerance).
+def grade_short_answer(question: dict, response) -> float:
+    answer = best_short_answer(question, response)
+    return _clamp(answer["fraction"]) if answer else 0.0
+
+
+def best_numerical_answer(question: dict, response) -> dict | None:
+    """The answer with the highest fraction whose range (value ± tolerance) holds the number.
 
     GIFT ranges (min..max) arrive as value ± tolerance already; an answer with value None is
     Moodle's "any other answer".
     """
     number = parse_number(response)
     if number is None:
-        return 0.0
-    best = 0.0
+        return None
+    best = None
     for answer in question.get("answers", []):
         value = answer.get("value")
-        if value is None:
-            best = max(best, answer["fraction"])
-            continue
-        # A relative epsilon keeps 3.1415 ± 0.0005 accepting 3.141 despite binary floats.
-        slack = abs(answer.get("tolerance") or 0.0) + 1e-9 * max(1.0, abs(value))
-        if abs(number - value) <= slack:
-            best = max(best, answer["fraction"])
-    return _clamp(best)
+        if value is not None:
+            # A relative epsilon keeps 3.1415 ± 0.0005 accepting 3.141 despite binary floats.
+            slack = abs(answer.get("tolerance") or 0.0) + 1e-9 * max(1.0, abs(value))
+            if abs(number - value) > slack:
+                continue
+        if best is None or answer["fraction"] > best["fraction"]:
+            best = answer
+    return best
+
+
+def grade_numerical(question: dict, response) -> float:
+    answer = best_numerical_answer(question, response)
+    return _clamp(answer["fraction"]) if answer else 0.0
 
 
 def grade_matching(question: dict, response) -> float:

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from lms.accounts import roles
 from quizzes.formats import ParsedQuestion, write_gift
+from quizzes.grading import best_numerical_answer, best_short_answer
 from quizzes.models import Attempt, AttemptStatus, Question, QuestionBank, QuizPage
 
 RESULT_ROLES = (roles.DOST_OFFICER, roles.EDITOR)
@@ -223,23 +224,9 @@ def _response_text(question: dict, response) -> tuple[str, list[str]]:
             f"{pair['text']} → {response.get(pair['id'], '—')}" for pair in question["answers"]
         ), []
     if qtype in ("short_answer", "numerical"):
-        from quizzes.grading import normalise_text, parse_number
-
-        feedback = []
-        for answer in question["answers"]:
-            if qtype == "short_answer" and normalise_text(answer["text"]) == normalise_text(
-                response
-            ):
-                feedback.append(answer.get("feedback", ""))
-            if qtype == "numerical":
-                number = parse_number(response)
-                if (
-                    number is not None
-                    and answer["value"] is not None
-                    and abs(number - answer["value"]) <= (answer.get("tolerance") or 0) + 1e-9
-                ):
-                    feedback.append(answer.get("feedback", ""))
-        return str(response), [f for f in feedback if f][:1]
+        find = best_short_answer if qtype == "short_answer" else best_numerical_answer
+        answer = find(question, response)
+        return str(response), [answer["feedback"]] if answer and answer.get("feedback") else []
     return str(response), []
 
 

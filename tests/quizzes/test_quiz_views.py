@@ -196,3 +196,24 @@ def test_submitting_a_20_question_attempt_costs_at_most_15_queries(
     assert response.status_code == 302
     attempt.refresh_from_db()
     assert attempt.percent == 100
+
+
+def test_review_shows_chosen_answer_feedback_and_respects_the_review_policy(
+    client, course, question_bank, make_quiz, enrol, trainee
+):
+    short = question_bank.questions.get(name="Điều khoản đánh giá nội bộ")
+    quiz = make_quiz(course, slots=[{"question": short}], review_policy="after_pass")
+    enrol(trainee, course)
+    client.force_login(trainee)
+    failed = attempt_submit(
+        attempt=attempt_start(user=trainee, quiz=quiz), responses={str(short.pk): " 9 "}
+    )
+    page = client.get(reverse("quizzes:result", args=[failed.pk])).content.decode()
+    assert "Đáp án đúng:" not in page
+    assert "sau khi đạt" in page
+    passed = attempt_submit(
+        attempt=attempt_start(user=trainee, quiz=quiz), responses={str(short.pk): "9.2"}
+    )
+    page = client.get(reverse("quizzes:result", args=[passed.pk])).content.decode()
+    assert "Đáp án đúng:</strong> 9.2" in page
+    assert "Đúng." in page  # feedback of the accepted answer typed
