@@ -182,3 +182,35 @@ def test_recompute_task_completes_after_rule_change_and_is_safe_twice(
     enrolment.refresh_from_db()
     assert enrolment.completed_at is not None
     assert completions_sent == [enrolment.pk]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_evaluations_complete_once(trainee, course, completions_sent):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
+    enrolment = enrolment_create(user=trainee, course=course, source="self")
+    for lesson in _lessons(course):
+        ActivityCompletion.objects.create(enrolment=enrolment, page=lesson)
+    barrier = threading.Barrier(4)
+    results = []
+
+    def evaluate():
+        try:
+            copy = Enrolment.objects.select_related("course").get(pk=enrolment.pk)
+            barrier.wait()
+            results.append(completion_evaluate(enrolment=copy))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=evaluate) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [True] * 4
+    assert completions_sent == [enrolment.pk]
