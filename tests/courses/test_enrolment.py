@@ -173,3 +173,21 @@ def test_enrolment_page_secretary_enrols_one_person_of_own_agency(
     assert response.status_code == 400
     assert "không thuộc đơn vị của bạn" in response.content.decode()
     assert not Enrolment.objects.filter(user=listed_users["cuong"]).exists()
+
+
+@pytest.mark.django_db
+def test_enrolment_admin_lists_filters_and_searches(
+    client, make_user, trainee, other_trainee, make_course
+):
+    course = make_course(title="Khóa nhận thức")
+    other_course = make_course(title="Khóa xây dựng")
+    enrolment_create(user=trainee, course=course, source="self")
+    enrolment_create(user=other_trainee, course=other_course, source="self")
+    admin = make_user(None, is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    url = "/admin/snippets/courses/enrolment/"
+    assert client.get(url).status_code == 200
+    html = client.get(url, {"q": trainee.email}).content.decode()
+    assert str(trainee) in html and str(other_trainee) not in html
+    html = client.get(url, {"course": other_course.pk}).content.decode()
+    assert str(other_trainee) in html and str(trainee) not in html
