@@ -9,6 +9,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.core import views as core_views
 
+# The Django admin is for system administrators; staff work in the Wagtail admin.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
