@@ -44,6 +44,7 @@ from courses.pdf.certificate import CertificateLayout, render_certificate
 from courses.services.completion import completion_evaluate
 from lms.accounts import roles
 from lms.core.audit import audit_record
+from lms.core.queue import QUEUE_DOWN_MESSAGE, enqueue
 from lms.core.text import nfc
 
 # Codes are 30^10 ≈ 6e14: a collision is rare, but the unique index decides, so retry a few times.
@@ -199,7 +200,8 @@ def _create(*, user, course, cycle: int, session=None, replaces=None) -> Certifi
 def _render_later(certificate_id: int) -> None:
     from courses.tasks.certificates import render_certificate_pdf
 
-    render_certificate_pdf.delay(certificate_id)
+    # Broker down: the PDF is rendered on first download instead.
+    enqueue(render_certificate_pdf, certificate_id)
 
 
 def _issue(*, user, course, session=None, actor=None) -> tuple[Certificate, bool]:
@@ -488,7 +490,13 @@ def certificate_zip_job_start(*, user, certificate_ids: list[int]) -> str:
             "zip": "",
         },
     )
-    transaction.on_commit(lambda: build_certificate_zip.delay(job_id))
+
+    def send():
+        if not enqueue(build_certificate_zip, job_id):
+            state = zip_job_read(job_id) or {}
+            zip_job_write(job_id, {**state, "status": "failed", "error": QUEUE_DOWN_MESSAGE})
+
+    transaction.on_commit(send)
     return job_id
 
 

@@ -2,6 +2,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 
 from django.db import transaction
 
+from lms.core.queue import enqueue
+
 from . import roles
 from .services import user_add_role
 
@@ -19,5 +21,5 @@ class AccountAdapter(DefaultAccountAdapter):
             user_add_role(user=user, role=roles.TRAINEE)
             from .tasks import send_welcome_email
 
-            transaction.on_commit(lambda: send_welcome_email.delay(user.pk))
+            transaction.on_commit(lambda: enqueue(send_welcome_email, user.pk))
         return user

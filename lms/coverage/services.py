@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Track
+from lms.core.queue import QUEUE_DOWN_MESSAGE, enqueue
 
 from .models import CoverageExport, CoverageSnapshot, ExportStatus
 from .selectors import CoverageFilter, coverage_by_agency, load_agency_tree
@@ -69,7 +70,14 @@ def export_request(*, user, filters: CoverageFilter, scope_code: str, file_forma
         params={**filters.to_params(), "scope_code": scope_code},
         file_format=file_format,
     )
-    transaction.on_commit(lambda: build_coverage_export.delay(export.pk))
+
+    def send():
+        if not enqueue(build_coverage_export, export.pk):
+            CoverageExport.objects.filter(pk=export.pk).update(
+                status=ExportStatus.FAILED, error=str(QUEUE_DOWN_MESSAGE)
+            )
+
+    transaction.on_commit(send)
     return export
 
 
