@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from allauth.account.models import EmailAddress
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +21,11 @@ from courses.models import (
     ClassMember,
     ClassSession,
     SessionStatus,
+    TrainingClass,
 )
+from courses.services.classes import CLASS_ADMIN_ROLES, is_class_admin, session_for_trainer
 from lms.core.audit import audit_record, audit_record_many
+from lms.core.queue import enqueue
 from lms.core.text import nfc, vietnamese_sort_key
 
 STATUSES = frozenset(AttendanceStatus.values)
@@ -51,47 +55,119 @@ class AttendanceError(Exception):
     """A check-in or mark that must not be recorded; the message is shown to the user."""
 
 
+def _roster_rows(members, session_id: int):
+    """Members LEFT JOIN their attendance of this session, as plain values."""
+    return members.annotate(
+        this_session=FilteredRelation(
+            "user__attendances", condition=Q(user__attendances__session_id=session_id)
+        )
+    ).values(
+        "user_id",
+        "is_walk_in",
+        full_name=F("user__full_name"),
+        email=F("user__email"),
+        agency=F("user__agency__name"),
+        position=F("user__position"),
+        status=F("this_session__status"),
+        note=F("this_session__note"),
+        method=F("this_session__method"),
+    )
+
+
+def _entry(row: dict) -> RosterEntry:
+    return RosterEntry(
+        user_id=row["user_id"],
+        full_name=row["full_name"] or "",
+        email=row["email"],
+        agency=row["agency"] or "",
+        position=row["position"] or "",
+        is_walk_in=row["is_walk_in"],
+        status=row["status"],
+        note=row["note"] or "",
+        method=row["method"],
+    )
+
+
+def _sorted(entries: list[RosterEntry]) -> list[RosterEntry]:
+    entries.sort(key=lambda entry: vietnamese_sort_key(entry.display_name))
+    return entries
+
+
 def session_roster(*, session: ClassSession) -> list[RosterEntry]:
     """The class roster with this session's attendance, sorted by given name (Vietnamese order).
 
     One query: members LEFT JOIN their attendance for this session. Sorting happens in Python
     because databases do not know Vietnamese collation by given name.
     """
-    rows = (
-        ClassMember.objects.filter(training_class_id=session.training_class_id)
-        .annotate(
-            this_session=FilteredRelation(
-                "user__attendances", condition=Q(user__attendances__session_id=session.pk)
-            )
+    members = ClassMember.objects.filter(training_class_id=session.training_class_id)
+    return _sorted([_entry(row) for row in _roster_rows(members, session.pk)])
+
+
+@dataclass(frozen=True)
+class SessionRef:
+    """What marking needs of a session; read with the roster, so no query fetches the session."""
+
+    pk: int
+    training_class_id: int
+    label: str  # str(session), for the audit log
+    requires_attendance: bool
+
+    @classmethod
+    def of(cls, session: "ClassSession | SessionRef") -> "SessionRef":
+        if isinstance(session, SessionRef):
+            return session
+        return cls(
+            pk=session.pk,
+            training_class_id=session.training_class_id,
+            label=str(session),
+            requires_attendance=session.training_class.course.requires_attendance,
         )
-        .values(
-            "user_id",
-            "is_walk_in",
-            full_name=F("user__full_name"),
-            email=F("user__email"),
-            agency=F("user__agency__name"),
-            position=F("user__position"),
-            status=F("this_session__status"),
-            note=F("this_session__note"),
-            method=F("this_session__method"),
+
+
+def marking_roster(*, session_id: int, user) -> tuple[SessionRef, list[RosterEntry]] | None:
+    """The roster of a session the user may mark (trainer of its class or class admin), else None.
+
+    One query when the roster is not empty: the trainer and admin-role checks are EXISTS
+    conditions of the roster query itself, and the session fields the marking needs come along
+    in each row. This keeps the marking POST within its budget whatever the class size.
+    """
+    members = ClassMember.objects.filter(training_class__sessions=session_id)
+    cached_roles = getattr(user, "_role_names", None)  # set by roles.user_roles on this request
+    admin_known = user.is_superuser or (cached_roles is not None and is_class_admin(user))
+    if not admin_known:
+        teaches = TrainingClass.trainers.through.objects.filter(
+            trainingclass_id=OuterRef("training_class_id"), user_id=user.pk
+        )
+        conditions = Exists(teaches)
+        if cached_roles is None:
+            # The roles of this user are not loaded yet: ask the database in the same query.
+            conditions |= Exists(Group.objects.filter(user=user.pk, name__in=CLASS_ADMIN_ROLES))
+        members = members.filter(conditions)
+    rows = list(
+        _roster_rows(members, session_id).annotate(
+            session_title=F("training_class__sessions__title"),
+            session_starts_at=F("training_class__sessions__starts_at"),
+            class_title=F("training_class__title"),
+            requires_attendance=F("training_class__course__requires_attendance"),
+            class_id=F("training_class_id"),
         )
     )
-    entries = [
-        RosterEntry(
-            user_id=row["user_id"],
-            full_name=row["full_name"] or "",
-            email=row["email"],
-            agency=row["agency"] or "",
-            position=row["position"] or "",
-            is_walk_in=row["is_walk_in"],
-            status=row["status"],
-            note=row["note"] or "",
-            method=row["method"],
-        )
-        for row in rows
-    ]
-    entries.sort(key=lambda entry: vietnamese_sort_key(entry.display_name))
-    return entries
+    if not rows:
+        # Nobody on the roster, or the user may not run this session: tell them apart the
+        # slow way, which only such requests pay.
+        session = session_for_trainer(user=user, session_id=session_id)
+        return None if session is None else (SessionRef.of(session), [])
+    first = rows[0]
+    label = first["session_title"] or (
+        f"{first['class_title']} – {first['session_starts_at']:%d/%m/%Y}"
+    )
+    ref = SessionRef(
+        pk=session_id,
+        training_class_id=first["class_id"],
+        label=label,
+        requires_attendance=first["requires_attendance"],
+    )
+    return ref, _sorted([_entry(row) for row in rows])
 
 
 def _snapshot(status, note, method) -> dict:
@@ -100,7 +176,7 @@ def _snapshot(status, note, method) -> dict:
 
 def attendance_mark(
     *,
-    session: ClassSession,
+    session: "ClassSession | SessionRef",
     marks: dict[int, tuple[str, str]],
     actor,
     method: str = AttendanceMethod.MANUAL,
@@ -112,10 +188,12 @@ def attendance_mark(
     nothing is written); one Attendance per (session, user), kept by the unique constraint and
     an upsert; every change, and only a change, gets an audit event with before and after.
     A constant number of queries whatever the class size: pass the `roster` already loaded by
-    `session_roster` to save one more.
+    `session_roster` or `marking_roster` to save one more.
     """
+    session = SessionRef.of(session)
     if roster is None:
-        roster = session_roster(session=session)
+        members = ClassMember.objects.filter(training_class_id=session.training_class_id)
+        roster = [_entry(row) for row in _roster_rows(members, session.pk)]
     by_user = {entry.user_id: entry for entry in roster}
     unknown = [user_id for user_id in marks if user_id not in by_user]
     if unknown:
@@ -190,21 +268,27 @@ class _AuditedAttendance:
 
     def __init__(self, session, attendance, entry):
         self.pk = attendance.pk or f"{session.pk}:{entry.user_id}"
-        self._repr = f"{entry.display_name} – {session}: {attendance.status}"
+        self._repr = f"{entry.display_name} – {session.label}: {attendance.status}"
 
     def __str__(self):
         return self._repr
 
 
-def _after_attendance_change(session: ClassSession) -> None:
+def _after_attendance_change(session: "ClassSession | SessionRef") -> None:
     from courses.tasks.classes import evaluate_session_completions
 
-    if not session.training_class.course.requires_attendance:
+    session = SessionRef.of(session)
+    if not session.requires_attendance:
         return  # attendance cannot change this course's completion
     session_id = session.pk
     # Completion may need many queries (every enrolment of the class): a task does it after
     # the commit, so the trainer's POST stays fast and completion sees the committed marks.
-    transaction.on_commit(lambda: evaluate_session_completions.delay(session_id))
+    transaction.on_commit(
+        lambda: (
+            enqueue(evaluate_session_completions, session_id)
+            or evaluate_session_completions(session_id)
+        )
+    )
 
 
 @transaction.atomic

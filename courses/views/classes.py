@@ -23,6 +23,7 @@ from courses.services import classes as class_services
 from courses.services.attendance import (
     AttendanceError,
     attendance_mark,
+    marking_roster,
     session_roster,
     walk_in_add,
 )
@@ -107,14 +108,18 @@ def _marks_from_post(post, roster, *, paper: bool) -> dict[int, tuple[str, str]]
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance_marking(request, session_id: int, paper: bool = False):
-    session = _trainer_session(request, session_id)
-    roster = session_roster(session=session)
     template = "courses/classes/paper.html" if paper else "courses/classes/marking.html"
     if request.method == "POST":
+        # The roster query also checks who may mark and brings what the marking needs of the
+        # session: the whole POST stays within a few queries for any class size.
+        loaded = marking_roster(session_id=session_id, user=request.user)
+        if loaded is None:
+            raise Http404
+        session_ref, roster = loaded
         marks = _marks_from_post(request.POST, roster, paper=paper)
         try:
             changed = attendance_mark(
-                session=session,
+                session=session_ref,
                 marks=marks,
                 actor=request.user,
                 method=AttendanceMethod.PAPER if paper else AttendanceMethod.MANUAL,
@@ -125,16 +130,25 @@ def attendance_marking(request, session_id: int, paper: bool = False):
             return render(
                 request,
                 template,
-                {"session": session, "roster": roster, "statuses": AttendanceStatus.choices},
+                {
+                    "session": _trainer_session(request, session_id),
+                    "roster": roster,
+                    "statuses": AttendanceStatus.choices,
+                },
                 status=400,
             )
         messages.success(request, _("Đã lưu điểm danh: %(count)s thay đổi.") % {"count": changed})
         name = "classes:paper" if paper else "classes:attendance"
-        return redirect(name, session_id=session.pk)
+        return redirect(name, session_id=session_id)
+    session = _trainer_session(request, session_id)
     return render(
         request,
         template,
-        {"session": session, "roster": roster, "statuses": AttendanceStatus.choices},
+        {
+            "session": session,
+            "roster": session_roster(session=session),
+            "statuses": AttendanceStatus.choices,
+        },
     )
 
 
