@@ -11,7 +11,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-__all__ = ["build_certificate_zip", "render_certificate_pdf", "send_expiry_reminders"]
+__all__ = [
+    "build_certificate_zip",
+    "issue_certificates_due",
+    "render_certificate_pdf",
+    "send_expiry_reminders",
+]
 
 
 @shared_task(name="courses.tasks.render_certificate_pdf", acks_late=True)
@@ -20,6 +25,19 @@ def render_certificate_pdf(certificate_id: int) -> bool:
     from courses.services.certificates import certificate_render_pdf
 
     return bool(certificate_render_pdf(certificate_id=certificate_id).pdf)
+
+
+@shared_task(name="courses.tasks.issue_certificates_due", acks_late=True)
+def issue_certificates_due(course_id: int | None = None, session_id: int | None = None) -> dict:
+    """Bulk issue; safe to re-run after a crash: each certificate commits on its own and the
+    unique (user, course, cycle) constraint stops a second copy."""
+    from courses.models import ClassSession, CoursePage
+    from courses.services.certificates import certificates_issue_due
+
+    course = CoursePage.objects.filter(pk=course_id).first() if course_id else None
+    session = ClassSession.objects.filter(pk=session_id).first() if session_id else None
+    summary = certificates_issue_due(course=course, session=session)
+    return {"issued": summary.issued, "already_had": summary.already_had}
 
 
 @shared_task(name="courses.tasks.build_certificate_zip", acks_late=True)

@@ -188,6 +188,11 @@ CELERY_TASK_ROUTES = {
     "lms.coverage.tasks.*": {"queue": "exports"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# A message whose worker died is handed out again after this many seconds (acks_late).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+}
 CELERY_BEAT_SCHEDULE = {
     # Hourly; each class session's roster is mailed once, the day before (reminder_sent_at).
     "class-session-reminders": {
