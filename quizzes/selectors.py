@@ -3,6 +3,7 @@
 import statistics
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from lms.accounts import roles
 from quizzes.formats import ParsedQuestion, write_gift
@@ -203,7 +204,7 @@ def _correct_answer_text(question: dict) -> str:
 
 def _answer_label(question: dict, answer: dict) -> str:
     if question["qtype"] == "true_false":
-        return {"true": "Đúng", "false": "Sai"}.get(answer["text"], answer["text"])
+        return {"true": _("Đúng"), "false": _("Sai")}.get(answer["text"], answer["text"])
     return answer["text"]
 
 

@@ -177,9 +177,11 @@ def attendance_xlsx(header: list[str], rows: list[list]) -> bytes:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from django.utils.translation import gettext as _
+
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Điểm danh"
+    sheet.title = _("Điểm danh")
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

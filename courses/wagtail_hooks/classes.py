@@ -1,5 +1,7 @@
 """Classes and their sessions in the Wagtail admin (staff and trainers create and edit them)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -10,7 +12,7 @@ from courses.models import ClassSession, TrainingClass
 class TrainingClassViewSet(SnippetViewSet):
     model = TrainingClass
     icon = "group"
-    menu_label = "Lớp học"
+    menu_label = _("Lớp học")
     list_display = ["title", "course", "capacity", "created_at"]
     search_fields = ["title"]
     panels = [
@@ -25,7 +27,7 @@ class TrainingClassViewSet(SnippetViewSet):
 class ClassSessionViewSet(SnippetViewSet):
     model = ClassSession
     icon = "date"
-    menu_label = "Buổi học"
+    menu_label = _("Buổi học")
     list_display = ["__str__", "training_class", "starts_at", "venue", "status"]
     list_filter = ["status"]
     panels = [
@@ -44,7 +46,7 @@ class ClassSessionViewSet(SnippetViewSet):
 class ClassesViewSetGroup(SnippetViewSetGroup):
     items = (TrainingClassViewSet, ClassSessionViewSet)
     menu_icon = "group"
-    menu_label = "Lớp tập trung"
+    menu_label = _("Lớp tập trung")
     menu_name = "classes"
 
 
