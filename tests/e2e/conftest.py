@@ -4,8 +4,13 @@
 missing browser fails the run instead.
 """
 
+import base64
+import hashlib
+import hmac
 import os
 import shutil
+import struct
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +32,15 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures are
 # still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+JOURNEYS = ("trainee", "trainer", "officer", "editor")
+
+
+def pytest_configure(config):
+    # One marker per journey so a single journey can be run with `-m journey_trainer`.
+    for journey in JOURNEYS:
+        config.addinivalue_line("markers", f"journey_{journey}: the {journey} browser journey")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -60,7 +74,7 @@ def page(browser, viewport, live_server):
     context = browser.new_context(
         viewport=VIEWPORTS[viewport], locale="vi-VN", base_url=live_server.url
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(int(os.environ.get("E2E_TIMEOUT_MS", "15000")))
     page = context.new_page()
     page.viewport_name = viewport
     yield page
@@ -103,3 +117,13 @@ def login(page, email: str, password: str) -> None:
     page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
+
+
+def totp_code(secret: str, *, at: float | None = None, period: int = 30, digits: int = 6) -> str:
+    """RFC 6238 code for a base32 secret, as an authenticator app on the trainer's phone shows."""
+    counter = int((time.time() if at is None else at) // period)
+    key = base64.b32decode(secret.replace(" ", "").upper(), casefold=True)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 10**digits:0{digits}d}"
