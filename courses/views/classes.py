@@ -1,5 +1,6 @@
 """Trainer pages for class sessions: roster, marking, QR, sign-in sheet, exports, calendar."""
 
+import io
 import uuid
 from pathlib import PurePath
 
@@ -185,7 +186,11 @@ def qr_image(request, session_id: int):
     session = _trainer_session(request, session_id)
     token = class_services.checkin_token(session)
     url = request.build_absolute_uri(reverse("checkin:checkin", args=[token]))
-    svg = segno.make(url, error="m").svg_inline(scale=8, border=2)
+    # A standalone SVG (served to <img>) needs the SVG namespace, which svg_inline() leaves out:
+    # without it the browser shows a broken image.
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", xmldecl=False, scale=8, border=2)
+    svg = buffer.getvalue()
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"  # the code changes every window
     response["X-Checkin-Url"] = url

@@ -208,3 +208,10 @@ def test_reminders_sent_once_the_day_before(class_session, on_roster):
     assert "Lớp bồi dưỡng thư ký ISO" in mail.outbox[0].subject
     class_session.refresh_from_db()
     assert class_session.reminder_sent_at is not None
+
+
+def test_qr_image_is_a_standalone_svg_document(client, trainer, class_session):
+    """Served to an <img>, the SVG must declare its namespace or browsers show a broken image."""
+    client.force_login(trainer)
+    body = client.get(f"/classes/sessions/{class_session.pk}/qr.svg").content
+    assert b'xmlns="http://www.w3.org/2000/svg"' in body
