@@ -96,6 +96,12 @@ def test_bulk_certificate_issue_survives_a_killed_worker(live_celery, make_user,
     assert len(set(certificates.values_list("code", flat=True))) == total
 
 
+def _drop_connections(app):
+    """Forget pooled broker connections so the next send connects to the configured URL."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.mark.django_db
 def test_coverage_export_reports_a_broker_outage_on_the_page(
     client, officer, agency_tree, monkeypatch, django_capture_on_commit_callbacks
@@ -109,14 +115,14 @@ def test_coverage_export_reports_a_broker_outage_on_the_page(
     previous = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_always_eager = False
     app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
-    app._pool = None
+    _drop_connections(app)
     try:
         client.force_login(officer)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("coverage:export"), {"format": "xlsx"})
     finally:
         app.conf.task_always_eager, app.conf.broker_url = previous
-        app._pool = None
+        _drop_connections(app)
     export = CoverageExport.objects.get()
     assert response.status_code == 302
     assert export.status == ExportStatus.FAILED
