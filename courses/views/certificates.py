@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import Certificate, ClassSession, CoursePage
@@ -19,10 +20,11 @@ from courses.services.ratelimit import rate_limit_exceeded
 from lms.accounts.models import Agency
 
 VERIFY_LIMIT_PER_MINUTE = getattr(settings, "CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
+# Lazy: the labels are built at import time but shown in the request's language.
 STATUS_LABELS = {
-    service.STATUS_VALID: _("Còn hiệu lực"),
-    service.STATUS_EXPIRED: _("Đã hết hạn"),
-    service.STATUS_REVOKED: _("Đã bị thu hồi"),
+    service.STATUS_VALID: gettext_lazy("Còn hiệu lực"),
+    service.STATUS_EXPIRED: gettext_lazy("Đã hết hạn"),
+    service.STATUS_REVOKED: gettext_lazy("Đã bị thu hồi"),
 }
 STATUS_BADGES = {
     service.STATUS_VALID: "badge-ok",

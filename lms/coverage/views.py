@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import Track
@@ -20,11 +21,12 @@ from .models import CoverageExport, ExportStatus
 
 TRACK_LABELS = dict(Track.choices)
 KIND_LABELS = dict(AgencyKind.choices)
+# Lazy: the labels are built at import time but shown in the request's language.
 STATUS_LABELS = {
-    "": _("Chưa tham gia"),
-    "enrolled": _("Đã ghi danh"),
-    "completed": _("Đã hoàn thành"),
-    "certified": _("Có chứng nhận"),
+    "": gettext_lazy("Chưa tham gia"),
+    "enrolled": gettext_lazy("Đã ghi danh"),
+    "completed": gettext_lazy("Đã hoàn thành"),
+    "certified": gettext_lazy("Có chứng nhận"),
 }
 
 
