@@ -195,18 +195,23 @@ def _url_for(name, world):
     raise AssertionError(name)
 
 
+def statuses(client, world, url, roles_, method="get") -> list[int]:
+    """The status `url` answers to each role, signed in as that role (or anonymous)."""
+    row = []
+    for role in roles_:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+        response = client.post(url, {}) if method == "post" else client.get(url)
+        row.append(response.status_code)
+    return row
+
+
 def observe(client, world) -> dict[str, list[int]]:
-    table = {}
-    for name in sorted(project_url_names()):
-        url = _url_for(name, world)
-        row = []
-        for role in ROLES:
-            client.logout()
-            if role != "anonymous":
-                client.force_login(world["users"][role])
-            row.append(client.get(url).status_code)
-        table[name] = row
-    return table
+    return {
+        name: statuses(client, world, _url_for(name, world), ROLES)
+        for name in sorted(project_url_names())
+    }
 
 
 @pytest.mark.django_db
@@ -251,31 +256,17 @@ PAGE_EXPECTED = {
 
 @pytest.mark.django_db
 def test_post_actions_refuse_other_people(client, world):
-    observed = {}
-    for name in sorted(n for n, row in EXPECTED.items() if F in row):
-        url = _url_for(name, world)
-        row = []
-        for role in POST_ROLES:
-            client.logout()
-            if role != "anonymous":
-                client.force_login(world["users"][role])
-            row.append(client.post(url, {}).status_code)
-        observed[name] = row
+    post_only = sorted(name for name, row in EXPECTED.items() if F in row)
+    observed = {
+        name: statuses(client, world, _url_for(name, world), POST_ROLES, method="post")
+        for name in post_only
+    }
     assert observed == POST_EXPECTED
 
 
 @pytest.mark.django_db
 def test_pages_and_admin_entry_points(client, world):
-    observed = {}
-    for name in PAGES:
-        url = world["pages"][name]
-        row = []
-        for role in ROLES:
-            client.logout()
-            if role != "anonymous":
-                client.force_login(world["users"][role])
-            row.append(client.get(url).status_code)
-        observed[name] = row
+    observed = {name: statuses(client, world, world["pages"][name], ROLES) for name in PAGES}
     assert observed == PAGE_EXPECTED
 
 
