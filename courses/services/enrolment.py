@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from courses.formats.roster import read_roster
 from courses.models import CoursePage, Enrolment, EnrolmentSource, EnrolmentStatus
 from lms.accounts import roles
-from lms.core.audit import audit_record
+from lms.core.audit import audit_record, audit_record_many
 
 
 class EnrolmentNotAllowed(ValidationError):
@@ -190,3 +190,109 @@ def enrolment_bulk_create(
             else:
                 result.existing += 1
     return result
+
+
+def _refused(error: str, code: str, user) -> EnrolmentNotAllowed:
+    refused = EnrolmentNotAllowed(error, code=code)
+    refused.user = user  # lets a bulk caller point at the row that named this person
+    return refused
+
+
+@transaction.atomic
+def enrolments_bulk_ensure(
+    *, users, course: CoursePage, source: str, actor=None
+) -> list[Enrolment]:
+    """Enrol every user in `course` at once, with the rules of `enrolment_create`.
+
+    Same invariants as `enrolment_create`, checked for every user before anything is written:
+    a refused user raises EnrolmentNotAllowed (its `user` attribute names them) and nothing is
+    written; an existing active or completed enrolment is returned as it is; a withdrawn one is
+    reactivated (completed again when it had been completed); running it twice changes nothing.
+    A fixed number of statements whatever the number of users.
+    """
+    users = list({user.pk: user for user in users}.values())
+    if not users:
+        return []
+    user_ids = [user.pk for user in users]
+    existing = {
+        enrolment.user_id: enrolment
+        for enrolment in Enrolment.objects.filter(course=course, user_id__in=user_ids)
+    }
+    pending = [
+        user
+        for user in users
+        if user.pk not in existing or existing[user.pk].status == EnrolmentStatus.WITHDRAWN
+    ]
+    self_enrolling = [user for user in pending if actor is None or actor.pk == user.pk]
+    if self_enrolling:
+        prerequisites = list(course.prerequisites.order_by("title"))
+        if prerequisites:
+            completed = set(
+                Enrolment.objects.filter(
+                    user_id__in=[user.pk for user in self_enrolling],
+                    course__in=prerequisites,
+                    completed_at__isnull=False,
+                ).values_list("user_id", "course_id")
+            )
+            for user in self_enrolling:
+                missing = [page for page in prerequisites if (user.pk, page.pk) not in completed]
+                if missing:
+                    raise _refused(
+                        _("Bạn cần hoàn thành khóa học tiên quyết trước: %(courses)s.")
+                        % {"courses": ", ".join(page.title for page in missing)},
+                        "prerequisites",
+                        user,
+                    )
+    for user in pending:
+        if actor is not None and actor.pk != user.pk:
+            error = enrolment_scope_error(actor=actor, user=user)
+            if error:
+                raise _refused(error, "scope", user)
+
+    def author(user):
+        # Self-enrolment is recorded without an actor, as enrolment_create does.
+        return None if actor is None or actor.pk == user.pk else actor
+
+    new_users = [user for user in pending if user.pk not in existing]
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(user=user, course=course, source=source, enrolled_by=author(user))
+            for user in new_users
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,  # a concurrent request may have enrolled someone meanwhile
+    )
+    withdrawn = [existing[user.pk] for user in pending if user.pk in existing]
+    for enrolment in withdrawn:
+        enrolment.status = (
+            EnrolmentStatus.COMPLETED if enrolment.completed_at else EnrolmentStatus.ACTIVE
+        )
+    Enrolment.objects.bulk_update(withdrawn, ["status"], batch_size=1000)
+    enrolments = {
+        enrolment.user_id: enrolment
+        for enrolment in Enrolment.objects.filter(course=course, user_id__in=user_ids)
+    }
+    by_pk = {user.pk: user for user in users}
+    for enrolment in enrolments.values():
+        # The objects in hand; str(enrolment) in the audit would otherwise fetch both per row.
+        enrolment.user, enrolment.course = by_pk[enrolment.user_id], course
+    for verb, changed in (
+        ("enrolment.created", [enrolments[user.pk] for user in new_users]),
+        ("enrolment.reactivated", [enrolments[e.user_id] for e in withdrawn]),
+    ):
+        # One INSERT per acting person: the staff member, or each person enrolling themselves.
+        groups: dict[int, list[Enrolment]] = {}
+        for enrolment in changed:
+            who = author(by_pk[enrolment.user_id]) or by_pk[enrolment.user_id]
+            groups.setdefault(who.pk, []).append(enrolment)
+        for group in groups.values():
+            who = author(by_pk[group[0].user_id]) or by_pk[group[0].user_id]
+            audit_record_many(
+                actor=who,
+                verb=verb,
+                changes=[
+                    (e, {}, {"source": source} if verb == "enrolment.created" else {})
+                    for e in group
+                ],
+            )
+    return [enrolments[pk] for pk in user_ids]

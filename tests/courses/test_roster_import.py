@@ -127,16 +127,14 @@ def test_roster_import_dry_run_writes_nothing(class_session, agency_tree):
 def test_roster_import_is_atomic_when_a_late_row_fails(class_session, agency_tree, monkeypatch):
     from courses.services import enrolment
 
-    calls = {"n": 0}
-    real = enrolment.enrolment_create
+    real = enrolment.enrolments_bulk_ensure
 
-    def fail_on_third(**kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("database went away")
-        return real(**kwargs)
+    def fail_after_writing(**kwargs):
+        # Users and enrolments are written by now; the failure must roll them back too.
+        real(**kwargs)
+        raise RuntimeError("database went away")
 
-    monkeypatch.setattr(enrolment, "enrolment_create", fail_on_third)
+    monkeypatch.setattr(enrolment, "enrolments_bulk_ensure", fail_after_writing)
     with pytest.raises(RuntimeError):
         _import(class_session, "import_bom.csv")
 
