@@ -115,8 +115,9 @@ def login(page, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
+    # Wait for the POST's answer, not just the current page: the next goto must not cancel it.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng nhập").click()
 
 
 def totp_code(secret: str, *, at: float | None = None, period: int = 30, digits: int = 6) -> str:
@@ -127,3 +128,9 @@ def totp_code(secret: str, *, at: float | None = None, period: int = 30, digits:
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 10**digits:0{digits}d}"
+
+
+def submit(page, button) -> None:
+    """Click a submit button and wait until the answer to the POST has loaded."""
+    with page.expect_navigation():
+        button.click()

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import check_accessibility, login, screenshot
 
@@ -16,7 +17,7 @@ def test_officer_filters_coverage_drills_into_agency_and_exports_xlsx(
 ):
     login(page, officer.email, "secret-pass-123")
     page.goto("/coverage/")
-    assert page.get_by_role("heading", name="Độ bao phủ đào tạo ISO 9001").is_visible()
+    expect(page.get_by_role("heading", name="Độ bao phủ đào tạo ISO 9001")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "officer-coverage")
 
@@ -34,7 +35,7 @@ def test_officer_filters_coverage_drills_into_agency_and_exports_xlsx(
     # The drill-down keeps the track chosen on the dashboard.
     page.wait_for_url("**/coverage/agencies/P-STP/?track=awareness")
     assert page.get_by_label("Chuyên đề").input_value() == "awareness"
-    assert page.get_by_role("heading", name="Sở Tư pháp", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Sở Tư pháp", level=1)).to_be_visible()
     trainees = page.locator("td[data-trainee]").all_inner_texts()
     assert "Trần Thị Bình" in trainees and "Lê Văn An" in trainees
     check_accessibility(page)

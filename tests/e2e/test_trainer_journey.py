@@ -3,8 +3,9 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import check_accessibility, login, screenshot, totp_code
+from tests.e2e.conftest import check_accessibility, login, screenshot, submit, totp_code
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.journey_trainer]
 
@@ -38,8 +39,7 @@ def test_trainer_signs_in_with_totp_imports_roster_and_marks_attendance(
     secret = page.locator("#authenticator_secret").input_value()
     screenshot(page, "trainer-totp-activate")
     page.locator("#id_code").fill(totp_code(secret))
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    submit(page, page.locator("main form button[type=submit]"))
     assert Authenticator.objects.filter(user=trainer, type=Authenticator.Type.TOTP).exists()
 
     # Sign in again: password, then the code from the app.
@@ -49,8 +49,7 @@ def test_trainer_signs_in_with_totp_imports_roster_and_marks_attendance(
     check_accessibility(page)
     screenshot(page, "trainer-totp-authenticate")
     page.locator("#id_code").fill(totp_code(secret))
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    submit(page, page.locator("main form button[type=submit]").first)
     assert "/accounts/2fa/" not in page.url
 
     page.goto("/classes/")
@@ -63,16 +62,15 @@ def test_trainer_signs_in_with_totp_imports_roster_and_marks_attendance(
     page.get_by_role("link", name="Nhập danh sách lớp").click()
     check_accessibility(page)
     page.get_by_label("Tệp danh sách lớp").set_input_files(str(ROSTER))
-    page.get_by_role("button", name="Xem trước").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Xem trước danh sách lớp").is_visible()
-    assert page.get_by_role("cell", name="Lê Thị Minh Nguyệt").is_visible()
+    submit(page, page.get_by_role("button", name="Xem trước"))
+    expect(page.get_by_role("heading", name="Xem trước danh sách lớp")).to_be_visible()
+    expect(page.get_by_role("cell", name="Lê Thị Minh Nguyệt")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "trainer-roster-preview")
     page.get_by_role("button", name="Xác nhận nhập danh sách").click()
     page.wait_for_url(f"**/classes/sessions/{class_session.pk}/")
-    assert page.locator(".messages").get_by_text("Đã nhập danh sách").is_visible()
-    assert page.get_by_text("Sĩ số: 50").is_visible()
+    expect(page.locator(".messages").get_by_text("Đã nhập danh sách")).to_be_visible()
+    expect(page.get_by_text("Sĩ số: 50")).to_be_visible()
     screenshot(page, "trainer-session")
 
     page.get_by_role("link", name="Điểm danh", exact=True).click()
@@ -82,9 +80,8 @@ def test_trainer_signs_in_with_totp_imports_roster_and_marks_attendance(
     late_row.get_by_label("Ghi chú").fill("Đến lúc 8 giờ 20")
     check_accessibility(page)
     screenshot(page, "trainer-marking")
-    page.get_by_role("button", name="Lưu điểm danh").click()
-    page.wait_for_load_state()
-    assert page.locator(".messages").get_by_text("Đã lưu điểm danh").is_visible()
+    submit(page, page.get_by_role("button", name="Lưu điểm danh"))
+    expect(page.locator(".messages").get_by_text("Đã lưu điểm danh")).to_be_visible()
     statuses = dict(
         Attendance.objects.filter(session=class_session).values_list("user__email", "status")
     )
