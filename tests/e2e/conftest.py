@@ -134,3 +134,11 @@ def submit(page, button) -> None:
     """Click a submit button and wait until the answer to the POST has loaded."""
     with page.expect_navigation():
         button.click()
+
+
+def open_nav_link(page, name: str) -> None:
+    """Follow a link of the main navigation, opening the ☰ menu first on a phone."""
+    nav = page.get_by_role("navigation", name="Điều hướng chính")
+    if not nav.is_visible():
+        page.locator("label[for=nav-toggle]").click()
+    nav.get_by_role("link", name=name, exact=True).click()
