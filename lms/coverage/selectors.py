@@ -256,10 +256,12 @@ def coverage_by_agency(
     counts = measure_counts(filters, scope)
     rolled = _roll_up(tree, counts)
 
+    # A plain dict: DataFrame.at per agency cost ~0.1 s on 2 000 agencies.
+    is_active = agencies["is_active"].to_dict()
     surviving = [
         agency_id
         for agency_id, reporting in tree.reporting.items()
-        if reporting == agency_id and agencies.at[agency_id, "is_active"]
+        if reporting == agency_id and is_active[agency_id]
     ]
     # Targets of merged or closed agencies are history: the survivor's target counts today.
     targets = agencies.loc[surviving, ["target_headcount"]].rename(

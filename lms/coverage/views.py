@@ -2,11 +2,13 @@
 
 import dataclasses
 import math
+from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +24,9 @@ from .models import CoverageExport, ExportStatus
 TRACK_LABELS = dict(Track.choices)
 KIND_LABELS = dict(AgencyKind.choices)
 # Lazy: the labels are built at import time but shown in the request's language.
+# Rows of the agency table and of each gap list shown before "show all".
+TABLE_ROWS = 100
+GAP_ROWS = 30
 STATUS_LABELS = {
     "": gettext_lazy("Chưa tham gia"),
     "enrolled": gettext_lazy("Đã ghi danh"),
@@ -82,6 +87,32 @@ def coverage_rows(frame) -> list[dict]:
     return rows
 
 
+def _linked(rows: list[dict], track: str, threshold) -> list[dict]:
+    """Add each row's drill-down URL and badge, built once here instead of per row in the
+    template ({% url %} and nested {% if %} cost more than the rest of the row)."""
+    before, after = reverse("coverage:agency", args=["__code__"]).split("__code__")
+    after += f"?{urlencode({'track': track})}" if track else ""
+    for row in rows:
+        row["url"] = f"{before}{quote(row['code'], safe='')}{after}"
+        pct = row["coverage_pct"]
+        row["badge"] = (
+            None
+            if pct is None
+            else "badge-ok"
+            if pct >= threshold
+            else "badge-warn"
+            if pct > 0
+            else "badge-bad"
+        )
+    return rows
+
+
+def _with_all(query) -> str:
+    params = query.copy()
+    params["all"] = "1"
+    return params.urlencode()
+
+
 def _filtered_report(request, form, tree, scope):
     """The table the page shows and exports: live numbers or a stored month."""
     filters = form.coverage_filter()
@@ -115,14 +146,27 @@ def dashboard(request):
     frame = selectors.sort_by_coverage(frame)
     threshold = form.threshold_pct()
     gaps = selectors.coverage_gaps(frame, threshold)
+    # A province has ~2 000 agencies: rendering every row made a 1 MB page costing seconds.
+    # The table shows the lowest coverage first, so the first rows are the ones to act on;
+    # "?all=1" shows everything (the XLSX/CSV export always holds every row).
+    show_all = request.GET.get("all") == "1"
+    table_limit = None if show_all else TABLE_ROWS
+    gap_limit = None if show_all else GAP_ROWS
     top = [agency_id] if agency_id else _top_ids(tree, scope)
     trend = selectors.coverage_trend(track=filters.track, agency_ids=top)
     context.update(
         {
             "threshold": threshold,
             "totals": totals,
-            "rows": coverage_rows(frame),
-            "gaps": {name: coverage_rows(rows) for name, rows in gaps.items()},
+            "rows": _linked(coverage_rows(frame.iloc[:table_limit]), filters.track, threshold),
+            "rows_total": len(frame),
+            "gaps": {
+                name: _linked(coverage_rows(rows.iloc[:gap_limit]), filters.track, threshold)
+                for name, rows in gaps.items()
+            },
+            "gap_counts": {name: len(rows) for name, rows in gaps.items()},
+            "show_all": show_all,
+            "show_all_query": _with_all(request.GET),
             "expiry_days": selectors.EXPIRY_WARNING_DAYS,
             "kind_chart": charts.bar_chart(
                 selectors.coverage_by_kind(frame), title=_("Độ bao phủ theo loại đơn vị")
