@@ -1,0 +1,60 @@
+"""Simultaneous requests for the same enrolments leave exactly one row each and no error."""
+
+import threading
+
+import pytest
+
+from django.db import connections
+
+from courses.models import Enrolment
+from courses.services.enrolment import enrolment_bulk_create, enrolment_create
+from lms.accounts import roles
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _run_together(target, count=4):
+    barrier = threading.Barrier(count)
+    errors, results = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(target())
+        except Exception as exc:  # noqa: BLE001 - the test reports any error reaching a caller
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def test_concurrent_bulk_enrolment_of_the_same_list(make_user, make_course, agency_tree):
+    course = make_course(lessons=1)
+    trainer = make_user(roles.TRAINER)
+    people = [make_user(agency=agency_tree["department"]) for _ in range(25)]
+    data = ("Email\n" + "\n".join(person.email for person in people)).encode("utf-8-sig")
+
+    results, errors = _run_together(
+        lambda: enrolment_bulk_create(course=course, data=data, filename="ds.csv", actor=trainer)
+    )
+    assert errors == []
+    assert all(result.errors == [] for result in results)
+    assert sum(result.created for result in results) == len(people)
+    assert Enrolment.objects.filter(course=course).count() == len(people)
+
+
+def test_concurrent_self_enrolment_clicks(make_user, make_course):
+    course = make_course(lessons=1)
+    trainee = make_user()
+    results, errors = _run_together(
+        lambda: enrolment_create(user=trainee, course=course, source="self"), count=6
+    )
+    assert errors == []
+    assert len({enrolment.pk for enrolment in results}) == 1
+    assert Enrolment.objects.filter(course=course, user=trainee).count() == 1
