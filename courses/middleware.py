@@ -1,0 +1,84 @@
+"""Whole-page cache of the catalogue for anonymous visitors."""
+
+import hashlib
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+from courses.models.pages import CATALOGUE_VERSION_KEY
+
+CATALOGUE_PAGE_CACHE_SECONDS = 600
+# Query parameters the catalogue reads; any other parameter bypasses the cache so that
+# random query strings cannot fill it.
+CATALOGUE_PARAMETERS = {"track", "edition", "language"}
+CSRF_PLACEHOLDER = "__catalogue_csrf_token__"
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def _anonymous_without_state(request) -> bool:
+    # No session and no pending messages: the visitor is anonymous and the page holds nothing
+    # personal, which we know without reading the session from the database.
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _cache_key(request, version) -> str | None:
+    if set(request.GET) - CATALOGUE_PARAMETERS or any(
+        len(values) > 1 for values in request.GET.lists()
+    ):
+        return None
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
+    return f"courses:catalogue-page:{version}:{get_language()}:{request.path}:{query}"
+
+
+class CataloguePageCacheMiddleware:
+    """Serve the catalogue to anonymous visitors from one rendered copy per filter set and
+    language, without routing the Wagtail page tree or touching the database.
+
+    Invariants: only anonymous GETs of the live catalogue URL are served from the cache; a
+    publish or unpublish bumps CATALOGUE_VERSION_KEY, so a visitor never sees a course list
+    older than the last publish; every response carries a CSRF token of the visitor's own
+    (the language switcher posts a form), substituted into the stored HTML.
+    Placed after CsrfViewMiddleware and LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or not _anonymous_without_state(request):
+            return self.get_response(request)
+        from courses.selectors import catalogue_url
+
+        url = catalogue_url()
+        if not url or request.path != urlsplit(url).path:
+            return self.get_response(request)
+        version = cache.get_or_set(CATALOGUE_VERSION_KEY, 1, None)
+        key = _cache_key(request, version)
+        if key is None:
+            return self.get_response(request)
+        stored = cache.get(key)
+        if stored is not None:
+            content_type, html = stored
+            return HttpResponse(
+                html.replace(CSRF_PLACEHOLDER, get_token(request)), content_type=content_type
+            )
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and response["Content-Type"].startswith("text/html")
+            and not response.cookies.keys() - {settings.CSRF_COOKIE_NAME}
+        ):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            html = _CSRF_INPUT.sub(
+                rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(response.charset)
+            )
+            cache.set(key, (response["Content-Type"], html), CATALOGUE_PAGE_CACHE_SECONDS)
+        return response
