@@ -112,9 +112,12 @@ def test_coverage_export_reports_a_broker_outage_on_the_page(
 
     monkeypatch.setattr(exports, "SYNC_EXPORT_MAX_ROWS", 0)  # every export goes to the worker
 
+    dead_broker = "redis://127.0.0.1:1/0"  # nothing listens there
+    # celery reads CELERY_BROKER_URL from the environment before its own setting.
+    monkeypatch.setenv("CELERY_BROKER_URL", dead_broker)
     previous = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    app.conf.broker_url = dead_broker
     _drop_connections(app)
     try:
         client.force_login(officer)
