@@ -54,6 +54,21 @@ def period_text(filters: CoverageFilter) -> str:
     return _("Toàn bộ thời gian")
 
 
+def filters_text(filters: CoverageFilter) -> str:
+    """The filters in words, so a filtered file is never mistaken for the whole province."""
+    from courses.models import CoursePage, Edition, Track
+
+    parts = []
+    if filters.track:
+        parts.append(_("Chuyên đề: %(track)s") % {"track": Track(filters.track).label})
+    if filters.course_id:
+        title = CoursePage.objects.filter(pk=filters.course_id).values_list("title", flat=True)
+        parts.append(_("Khóa học: %(course)s") % {"course": title.first() or filters.course_id})
+    if filters.edition:
+        parts.append(_("Phiên bản: %(edition)s") % {"edition": Edition(filters.edition).label})
+    return " · ".join(str(part) for part in parts)
+
+
 def coverage_report(
     filters: CoverageFilter, *, scope_code: str = "", tree: AgencyTree | None = None
 ) -> pd.DataFrame:
@@ -66,7 +81,9 @@ def render_file(frame: pd.DataFrame, filters: CoverageFilter, file_format: str) 
     if file_format == "csv":
         return exports.coverage_csv(frame)
     header = exports.ExportHeader(
-        province=province_name(), period=period_text(filters), generated_at=timezone.now()
+        province=province_name(),
+        period=" · ".join(filter(None, [str(period_text(filters)), filters_text(filters)])),
+        generated_at=timezone.now(),
     )
     return exports.coverage_xlsx(frame, header)
 

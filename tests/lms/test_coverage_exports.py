@@ -59,7 +59,7 @@ def test_coverage_report_xlsx_has_header_block_and_percent_cells(tmp_path, cover
     sheet = load_workbook(output).active
     assert "TCVN ISO 9001" in sheet["A1"].value
     assert sheet["A3"].value == "Kỳ báo cáo"
-    assert sheet["B3"].value == "Đến 31/12/2030"
+    assert sheet["B3"].value == "Đến 31/12/2030 · Chuyên đề: Nhận thức"
     assert dt.datetime.strptime(sheet["B4"].value, "%d/%m/%Y %H:%M")
     by_code = {row[0]: row for row in sheet.iter_rows(min_row=7, values_only=True)}
     assert by_code["P-TD"][4:8] == (30, 3, 2, 1)
