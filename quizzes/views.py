@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from courses.models import Enrolment
 from lms.accounts import roles
 from quizzes import selectors
 from quizzes.forms import EssayMarkForm, responses_from_post
@@ -128,12 +129,22 @@ def result(request, attempt_id):
             return redirect("quizzes:attempt", attempt_id=attempt.pk)
         raise Http404
     review = _review_allowed(attempt, request.user)
+    course_completed = (
+        attempt.passed
+        and attempt.user_id == request.user.pk
+        and Enrolment.objects.filter(
+            user=request.user,
+            course_id=attempt.quiz.get_parent().pk,
+            completed_at__isnull=False,
+        ).exists()
+    )
     return render(
         request,
         "quizzes/result.html",
         {
             "attempt": attempt,
             "quiz": attempt.quiz,
+            "course_completed": course_completed,
             "review": review,
             "show_feedback": review and attempt.quiz.show_feedback,
             "rows": selectors.review_rows(attempt) if review else [],
