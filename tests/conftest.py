@@ -115,6 +115,32 @@ def editor(make_user, agency_tree):
     return make_user(roles.EDITOR, agency=agency_tree["province"], is_staff=True)
 
 
+def run_concurrently(count: int, action):
+    """Run `action` in `count` threads released together; return (results, errors)."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(count)
+    errors, results = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(action())
+        except Exception as exc:  # noqa: BLE001 - any error reaching a caller is the failure
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
 def _broker_reachable(url: str) -> bool:
     parsed = urlparse(url)
     try:

@@ -55,13 +55,7 @@ class RosterError:
 
 
 @dataclass
-class PlannedRow:
-    row: int
-    full_name: str
-    email: str
-    agency: str
-    position: str
-    phone: str
+class PlannedRow(RosterRow):
     new_user: bool
     new_enrolment: bool
     new_member: bool

@@ -120,32 +120,21 @@ class AgencyTree:
         return pd.DataFrame(rows, columns=["agency_id", "ancestor_id"])
 
 
+AGENCY_COLUMNS = (
+    "id",
+    "code",
+    "name",
+    "kind",
+    "parent_id",
+    "merged_into_id",
+    "target_headcount",
+    "is_active",
+)
+
+
 def load_agency_tree() -> AgencyTree:
-    records = list(
-        Agency.objects.order_by().values(
-            "id",
-            "code",
-            "name",
-            "kind",
-            "parent_id",
-            "merged_into_id",
-            "target_headcount",
-            "is_active",
-        )  # fmt: skip
-    )
-    frame = pd.DataFrame.from_records(
-        records,
-        columns=[
-            "id",
-            "code",
-            "name",
-            "kind",
-            "parent_id",
-            "merged_into_id",
-            "target_headcount",
-            "is_active",
-        ],  # fmt: skip
-    ).set_index("id")
+    records = list(Agency.objects.order_by().values(*AGENCY_COLUMNS))
+    frame = pd.DataFrame.from_records(records, columns=list(AGENCY_COLUMNS)).set_index("id")
     merged_into = {r["id"]: r["merged_into_id"] for r in records}
     parent = {r["id"]: r["parent_id"] for r in records}
 

@@ -1,7 +1,5 @@
 """Real concurrency on PostgreSQL: two submissions and two starts at the same moment."""
 
-import threading
-
 import pytest
 
 from django.db import connection
@@ -9,28 +7,9 @@ from django.db import connection
 from courses.models import ActivityCompletion
 from quizzes.models import Attempt
 from quizzes.services import attempt_start, attempt_submit
+from tests.conftest import run_concurrently
 
 from .test_attempts import right_answers
-
-
-def _race(count, action):
-    errors, results, barrier = [], [], threading.Barrier(count)
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(action())
-        except Exception as error:  # noqa: BLE001 - any error is the failure we look for
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.mark.postgres
@@ -40,7 +19,9 @@ def test_simultaneous_submissions_are_graded_once(bank_quiz, trainee):
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
     attempt = attempt_start(user=trainee, quiz=bank_quiz)
     answers = right_answers(attempt)
-    results, errors = _race(5, lambda: attempt_submit(attempt=attempt, responses=answers))
+    results, errors = run_concurrently(
+        5, lambda: attempt_submit(attempt=attempt, responses=answers)
+    )
     assert errors == []
     assert len({(r.submitted_at, r.score) for r in results}) == 1
     assert ActivityCompletion.objects.filter(page_id=bank_quiz.pk).count() == 1
@@ -51,7 +32,7 @@ def test_simultaneous_submissions_are_graded_once(bank_quiz, trainee):
 def test_simultaneous_starts_make_one_attempt(bank_quiz, trainee):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
-    results, errors = _race(5, lambda: attempt_start(user=trainee, quiz=bank_quiz).pk)
+    results, errors = run_concurrently(5, lambda: attempt_start(user=trainee, quiz=bank_quiz).pk)
     assert errors == []
     assert len(set(results)) == 1
     assert Attempt.objects.filter(user=trainee).count() == 1

@@ -1,37 +1,13 @@
 """Simultaneous requests for the same enrolments leave exactly one row each and no error."""
 
-import threading
-
 import pytest
-
-from django.db import connections
 
 from courses.models import Enrolment
 from courses.services.enrolment import enrolment_bulk_create, enrolment_create
 from lms.accounts import roles
+from tests.conftest import run_concurrently
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_together(target, count=4):
-    barrier = threading.Barrier(count)
-    errors, results = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # noqa: BLE001 - the test reports any error reaching a caller
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def test_concurrent_bulk_enrolment_of_the_same_list(make_user, make_course, agency_tree):
@@ -40,8 +16,8 @@ def test_concurrent_bulk_enrolment_of_the_same_list(make_user, make_course, agen
     people = [make_user(agency=agency_tree["department"]) for _ in range(25)]
     data = ("Email\n" + "\n".join(person.email for person in people)).encode("utf-8-sig")
 
-    results, errors = _run_together(
-        lambda: enrolment_bulk_create(course=course, data=data, filename="ds.csv", actor=trainer)
+    results, errors = run_concurrently(
+        4, lambda: enrolment_bulk_create(course=course, data=data, filename="ds.csv", actor=trainer)
     )
     assert errors == []
     assert all(result.errors == [] for result in results)
@@ -52,8 +28,8 @@ def test_concurrent_bulk_enrolment_of_the_same_list(make_user, make_course, agen
 def test_concurrent_self_enrolment_clicks(make_user, make_course):
     course = make_course(lessons=1)
     trainee = make_user()
-    results, errors = _run_together(
-        lambda: enrolment_create(user=trainee, course=course, source="self"), count=6
+    results, errors = run_concurrently(
+        6, lambda: enrolment_create(user=trainee, course=course, source="self")
     )
     assert errors == []
     assert len({enrolment.pk for enrolment in results}) == 1
