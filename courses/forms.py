@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lms.core.uploads import check_upload
+
 # A class list is a few hundred rows; anything far larger is a mistake, not a roster.
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
 
@@ -17,6 +19,5 @@ class EnrolBulkForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_ROSTER_BYTES:
-            raise forms.ValidationError(_("Tệp quá lớn (tối đa 5 MB)."))
+        check_upload(upload, allowed=(".csv", ".xlsx"), max_bytes=MAX_ROSTER_BYTES)
         return upload

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lms.core.uploads import check_upload
 from quizzes.models import QuestionType
 
 
@@ -45,8 +46,7 @@ class QuestionImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("Tệp quá lớn (tối đa 5 MB)."))
+        check_upload(upload, allowed=(".gift", ".txt"), max_bytes=5 * 1024 * 1024)
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:

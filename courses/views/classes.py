@@ -9,6 +9,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
@@ -30,6 +31,7 @@ from courses.services.attendance import (
 )
 from courses.services.roster import roster_import
 from lms.accounts import roles
+from lms.core.uploads import check_upload
 
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
 ROSTER_UPLOADS = "roster-uploads"
@@ -255,8 +257,10 @@ def roster_upload(request, session_id: int):
     if upload is None:
         context["error"] = _("Hãy chọn tệp danh sách (.xlsx hoặc .csv).")
         return render(request, "courses/classes/roster_upload.html", context, status=400)
-    if upload.size > MAX_ROSTER_BYTES:
-        context["error"] = _("Tệp quá lớn (tối đa 5 MB).")
+    try:
+        check_upload(upload, allowed=(".csv", ".xlsx"), max_bytes=MAX_ROSTER_BYTES)
+    except ValidationError as error:
+        context["error"] = " ".join(error.messages)
         return render(request, "courses/classes/roster_upload.html", context, status=400)
     data = upload.read()
     filename = PurePath(upload.name).name
