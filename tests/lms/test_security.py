@@ -1,5 +1,10 @@
 """Security settings and headers that are not covered by the deployment check."""
 
+import re
+from pathlib import Path
+
+import pytest
+
 from tests.lms.test_settings import PRODUCTION_ENV, _manage
 
 
@@ -18,3 +23,42 @@ def test_production_hashes_new_passwords_with_argon2_and_still_accepts_pbkdf2():
         "argon2",
         "True",
     ]
+
+
+# --- Content-Security-Policy ----------------------------------------------------------------
+
+TEMPLATES = Path(__file__).parents[2] / "templates"
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
+
+
+@pytest.mark.django_db
+def test_our_pages_forbid_inline_scripts(client, site_tree):
+    response = client.get("/")
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert client.get("/accounts/login/").headers["Content-Security-Policy"] == policy
+
+
+@pytest.mark.django_db
+def test_admin_pages_keep_their_inline_scripts(client):
+    for url in ("/admin/login/", "/django-admin/login/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Content-Security-Policy" not in response.headers
+
+
+def test_no_template_of_ours_has_inline_script_or_event_handler():
+    offenders = []
+    for path in TEMPLATES.rglob("*.html"):
+        relative = path.relative_to(TEMPLATES)
+        # Overrides of the Wagtail/Django admin run under the admins' own rules.
+        if relative.parts[0] in {"admin", "wagtailadmin"}:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in (INLINE_SCRIPT, INLINE_HANDLER):
+            offenders += [f"{relative}: {m.group(0)[:60]}" for m in pattern.finditer(text)]
+    assert offenders == []
+    assert (TEMPLATES.parent / "lms" / "static" / "lms" / "js" / "site.js").exists()
