@@ -6,10 +6,20 @@ from lms.core.audit import audit_record
 from .models import Agency
 
 
-def user_add_role(*, user, role: str) -> None:
-    """Put the user in the role's group (created on first use); safe to call twice."""
+@transaction.atomic
+def user_add_role(*, user, role: str, actor=None) -> None:
+    """Put the user in the role's group (created on first use); safe to call twice.
+
+    Every actual change leaves one "user.role_add" audit event (lms.accounts.signals); adding a
+    role the user already has changes nothing and writes nothing.
+    """
     group, _ = Group.objects.get_or_create(name=role)
-    user.groups.add(group)
+    # The m2m_changed receiver in signals.py writes the audit event with this actor.
+    user._audit_actor = actor
+    try:
+        user.groups.add(group)
+    finally:
+        del user._audit_actor
     if hasattr(user, "_role_names"):
         del user._role_names
 
