@@ -66,6 +66,22 @@ def _stop(processes: list[subprocess.Popen]) -> None:
             process.wait(timeout=10)
 
 
+def _multipart(fields: dict, files: dict) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        parts.append(f"{head}{value}\r\n".encode())
+    for name, (filename, content) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
 class Node:
     """One web node seen through plain http.client: cookies are kept by hand, so the Secure
     flag production puts on them does not hide them from a test talking plain HTTP; the
@@ -75,7 +91,7 @@ class Node:
         self.port = port
         self.cookies = cookies
 
-    def request(self, method: str, path: str, body: dict | None = None):
+    def request(self, method: str, path: str, body: dict | None = None, files: dict | None = None):
         headers = {
             "Host": f"127.0.0.1:{self.port}",
             "X-Forwarded-Proto": "https",
@@ -85,7 +101,9 @@ class Node:
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         data = None
-        if body is not None:
+        if files:
+            data, headers["Content-Type"] = _multipart(body or {}, files)
+        elif body is not None:
             data = urlencode(body)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -274,8 +292,17 @@ def _wait_for(read, what: str, timeout: float = 60):
     pytest.fail(f"the worker did not {what} within {timeout} s")
 
 
+ROSTER = ROOT / "tests" / "courses" / "files" / "import_bom.csv"
+
+
+def _csrf_token(node: Node, path: str) -> str:
+    status, _headers, page = node.request("GET", path)
+    assert status == 200, page[:2000]
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+
+
 def test_session_export_and_certificate_are_shared_by_two_web_nodes(
-    cluster, worker_queue, make_user, agency_tree, course, monkeypatch
+    cluster, worker_queue, make_user, agency_tree, course, class_session, monkeypatch
 ):
     from courses.models import Certificate
     from courses.services import certificates as certificate_service
@@ -295,10 +322,44 @@ def test_session_export_and_certificate_are_shared_by_two_web_nodes(
     status, _headers, page = node_b.request("GET", "/accounts/profile/")
     assert status == 200, page[:2000]
     assert officer.email.encode() in page
+    # Sessions in PostgreSQL would pass the check above too: the session must be in Redis.
+    import redis
+
+    assert redis.Redis.from_url(REDIS_URL).keys(f"*{cookies['sessionid']}")
     status, headers, _page = Node(port_b, {}).request("GET", "/accounts/profile/")
     assert status == 302 and "/accounts/login/" in headers["Location"]
 
-    # 2. An export requested on node A's behalf is built by the worker into the bucket and
+    # 2. A roster uploaded on node A (file kept in the bucket, token in the Redis session) is
+    #    confirmed on node B; node B then exports the session's attendance sheet with it.
+    trainer = class_session.training_class.trainers.get()
+    _production_password(trainer)
+    trainer_cookies: dict[str, str] = {}
+    trainer_a, trainer_b = Node(port_a, trainer_cookies), Node(port_b, trainer_cookies)
+    _log_in(trainer_a, trainer)
+    roster_path = f"/classes/sessions/{class_session.pk}/roster/"
+    status, _headers, page = trainer_a.request(
+        "POST",
+        roster_path,
+        {"csrfmiddlewaretoken": _csrf_token(trainer_a, roster_path)},
+        files={"file": (ROSTER.name, ROSTER.read_bytes())},
+    )
+    assert status == 200, page[:2000]
+    token = re.search(rb'name="token" value="([0-9a-f]+)"', page).group(1).decode()
+    status, headers, page = trainer_b.request(
+        "POST",
+        roster_path,
+        {"csrfmiddlewaretoken": _csrf_token(trainer_b, roster_path), "token": token},
+    )
+    assert status == 302, page[:2000]
+    assert headers["Location"].endswith(f"/classes/sessions/{class_session.pk}/")
+    status, _headers, sheet = trainer_b.request(
+        "GET", f"/classes/sessions/{class_session.pk}/attendance.csv"
+    )
+    assert status == 200
+    assert "Nguyễn Thị Thu Hà" in sheet.decode("utf-8-sig")
+    assert "Lê Thị Minh Nguyệt" in sheet.decode("utf-8-sig")
+
+    # 3. An export requested on node A's behalf is built by the worker into the bucket and
     #    downloaded from node B.
     monkeypatch.setattr(coverage_services, "enqueue", worker_queue)
     export = coverage_services.export_request(
@@ -315,7 +376,7 @@ def test_session_export_and_certificate_are_shared_by_two_web_nodes(
     assert content == stored
     assert content.startswith(b"PK")  # an XLSX is a zip archive
 
-    # 3. A certificate issued here is rendered by the worker and served alike by both nodes.
+    # 4. A certificate issued here is rendered by the worker and served alike by both nodes.
     trainee = make_user(roles.TRAINEE, agency=agency_tree["department"])
     _production_password(trainee)
     monkeypatch.setattr(
