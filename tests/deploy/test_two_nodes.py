@@ -9,6 +9,7 @@ served identically by both nodes.
 import http.client
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -242,6 +243,7 @@ def cluster(transactional_db):
         yield {"ports": ports, "queue": queue, "s3": s3}
     finally:
         _stop(processes)
+        shutil.rmtree(static_root, ignore_errors=True)
 
 
 @pytest.fixture
