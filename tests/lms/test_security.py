@@ -62,3 +62,32 @@ def test_no_template_of_ours_has_inline_script_or_event_handler():
             offenders += [f"{relative}: {m.group(0)[:60]}" for m in pattern.finditer(text)]
     assert offenders == []
     assert (TEMPLATES.parent / "lms" / "static" / "lms" / "js" / "site.js").exists()
+
+
+# --- login rate limit and CSRF -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_repeated_failed_logins_for_one_account_are_refused(client, trainee):
+    from django.core.cache import cache
+
+    cache.clear()
+    data = {"login": trainee.email, "password": "sai-mật-khẩu"}
+    responses = [client.post("/accounts/login/", data) for _ in range(6)]
+    refused = ["quá nhiều lần" in r.content.decode() for r in responses]
+    assert refused == [False] * 5 + [True]
+    # Even the right password is refused until the window passes.
+    right = client.post("/accounts/login/", {"login": trainee.email, "password": "secret-pass-123"})
+    assert "quá nhiều lần" in right.content.decode()
+    assert "_auth_user_id" not in client.session
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_posts_without_csrf_token_are_rejected(trainee):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(trainee)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 403
