@@ -94,6 +94,12 @@ def test_bulk_certificate_issue_survives_a_killed_worker(live_celery, make_user,
     assert certificates.values("user").distinct().count() == total  # no duplicates
     assert outcome["issued"] + outcome["already_had"] == total
     assert len(set(certificates.values_list("code", flat=True))) == total
+    # Each issue queued its PDF for the live worker; let those finish before the database is
+    # flushed under them.
+    deadline = time.monotonic() + 180
+    while certificates.filter(pdf="").exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not certificates.filter(pdf="").exists(), "PDFs were not rendered by the worker"
 
 
 def _drop_connections(app):
