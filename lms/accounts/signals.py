@@ -6,7 +6,7 @@ end in User.groups; listening there means no path can change a role without a tr
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
 
 from lms.core.audit import audit_record_many
@@ -14,8 +14,18 @@ from lms.core.audit import audit_record_many
 VERBS = {"post_add": "user.role_add", "post_remove": "user.role_remove"}
 
 
+@receiver(pre_save, sender=get_user_model(), dispatch_uid="accounts.role_audit_raw")
+def mark_fixture_load(sender, instance, raw, **kwargs):
+    # loaddata saves raw and then sets the groups of the same instance: a restored backup
+    # carries its own audit rows, so restoring must not log the roles again.
+    if raw:
+        instance._restoring = True
+
+
 @receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="accounts.role_audit")
 def audit_role_change(sender, instance, action, reverse, pk_set, **kwargs):
+    if getattr(instance, "_restoring", False):
+        return
     if action == "pre_clear":
         # clear() reports no ids afterwards; remember them to log each removal.
         if reverse:
