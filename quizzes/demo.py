@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from courses.models import CoursePage, Enrolment
+from lms.core.demo import child_page_upsert
 from quizzes.models import Attempt, QuestionBank, QuestionType, QuizPage, QuizSlot
 from quizzes.services import attempt_save_responses, attempt_start, attempt_submit, questions_import
 
@@ -68,13 +69,7 @@ def _publish_quiz(course: CoursePage, spec: dict, bank: QuestionBank, track: str
         "intro": "<p>Bài kiểm tra cuối khóa. Câu hỏi được rút ngẫu nhiên từ ngân hàng câu hỏi; "
         "thứ tự phương án được đảo cho mỗi lần làm.</p>",
     }
-    quiz = QuizPage.objects.child_of(course).filter(slug=QUIZ_SLUG).first()
-    if quiz is None:
-        quiz = QuizPage(slug=QUIZ_SLUG, **fields)
-        course.add_child(instance=quiz)
-    else:
-        for name, value in fields.items():
-            setattr(quiz, name, value)
+    quiz = child_page_upsert(course, QuizPage, QUIZ_SLUG, fields)
     quiz.slots.all().delete()
     draw = int(spec.get("questions", 10))
     order = 0

@@ -22,6 +22,7 @@ from lms.accounts import roles
 from lms.accounts.demo import DEMO_PASSWORD, ensure_user
 from lms.accounts.models import Agency
 from lms.accounts.services import user_add_role
+from lms.core.demo import child_page_upsert
 from lms.core.models import HomePage
 
 COURSE_FILES = ("awareness.yaml", "building.yaml", "maintaining.yaml", "improving.yaml")
@@ -130,13 +131,7 @@ def _body(blocks: list[dict], *, fixtures: Path, documents: dict) -> str:
 
 def _publish_child(parent, model, slug: str, fields: dict):
     """Create or update the child page with this slug, then publish it."""
-    page = model.objects.child_of(parent).filter(slug=slug).first()
-    if page is None:
-        page = model(slug=slug, **fields)
-        parent.add_child(instance=page)
-    else:
-        for name, value in fields.items():
-            setattr(page, name, value)
+    page = child_page_upsert(parent, model, slug, fields)
     page.save_revision().publish()
     return page
 

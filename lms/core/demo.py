@@ -51,3 +51,16 @@ def load_home_page() -> HomePage:
         site.root_page = home
         site.save(update_fields=["root_page"])
     return home
+
+
+def child_page_upsert(parent, model, slug: str, fields: dict):
+    """The child page of `parent` with this slug, created or updated with `fields` (not yet
+    published), so demo loaders can run twice without duplicating pages."""
+    page = model.objects.child_of(parent).filter(slug=slug).first()
+    if page is None:
+        page = model(slug=slug, **fields)
+        parent.add_child(instance=page)
+    else:
+        for name, value in fields.items():
+            setattr(page, name, value)
+    return page
