@@ -160,9 +160,8 @@ class CourseActivity(models.Model):
 
     @property
     def course(self):
-        return CoursePage.objects.ancestor_of(self).live().first() or (
-            CoursePage.objects.ancestor_of(self).first()
-        )
+        # parent_page_types puts every activity directly below its one course.
+        return CoursePage.objects.ancestor_of(self).first()
 
 
 class LessonPage(CourseActivity, Page):  # noqa: DJ008 - Page.__str__
