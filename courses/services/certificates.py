@@ -325,7 +325,8 @@ def certificates_issue_due(
     """Issue a certificate to every completed enrolment (of a course, or of a session's
     attendees) that has none yet; running it again issues nothing new.
 
-    Each certificate is its own transaction, so a long run keeps what it issued if stopped.
+    Each certificate is its own transaction, so a long run keeps what it issued if stopped;
+    the re-run also queues the PDF of any certificate it finds without one.
     `progress` wraps the work list (e.g. tqdm) for commands that show a progress bar.
     """
     if session is not None:
@@ -340,13 +341,16 @@ def certificates_issue_due(
     issued = already = 0
     work = progress(candidates) if progress else candidates
     for user, candidate_course in work:
-        _certificate, created = _issue(
+        certificate, created = _issue(
             user=user, course=candidate_course, session=session, actor=actor
         )
         if created:
             issued += 1
-        else:
-            already += 1
+            continue
+        already += 1
+        if not certificate.pdf:
+            # A run stopped between committing the row and queueing its PDF: queue it now.
+            transaction.on_commit(lambda pk=certificate.pk: _render_later(pk))
     return IssueSummary(issued=issued, already_had=already)
 
 

@@ -203,3 +203,19 @@ def test_concurrent_issue_creates_one_certificate(hong_nhung, course, complete_c
     assert errors == []
     assert len(set(codes)) == 1
     assert Certificate.objects.filter(user=hong_nhung, course=course).count() == 1
+
+
+def test_issue_due_rerun_queues_a_pdf_lost_before_its_queueing(
+    make_user, course, complete_course, django_capture_on_commit_callbacks
+):
+    user = make_user()
+    complete_course(user, course)
+    # The first run committed the row but stopped before its on-commit PDF job was sent.
+    with django_capture_on_commit_callbacks(execute=False):
+        certificates_issue_due(course=course)
+    assert Certificate.objects.get().pdf.name == ""
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = certificates_issue_due(course=course)
+    assert (summary.issued, summary.already_had) == (0, 1)
+    certificate = Certificate.objects.get()
+    assert certificate.pdf.name.endswith(f"{certificate.code}.pdf")
