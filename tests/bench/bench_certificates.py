@@ -3,7 +3,6 @@
 Run: .venv/bin/python tests/bench/bench_certificates.py [N]   (not part of the test suite)
 """
 
-import io
 import os
 import sys
 import time
@@ -14,11 +13,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
 django.setup()
 
-from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
-from reportlab.pdfgen import canvas  # noqa: E402
-
 from courses.pdf.certificate import CertificateLayout, render_certificate  # noqa: E402
-from lms.core.pdf_fonts import register_fonts  # noqa: E402
+from tests.bench.pdf_floor import bare_page  # noqa: E402
 
 LAYOUT = CertificateLayout(
     title_vi="GIẤY CHỨNG NHẬN HOÀN THÀNH KHÓA HỌC",
@@ -48,18 +44,10 @@ def fields(index: int) -> dict:
 
 
 def bare(index: int) -> bytes:
-    regular, bold = register_fonts()
     data = fields(index)
-    buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, pagesize=landscape(A4))
-    y = 500
-    for text in [LAYOUT.issuer_name, LAYOUT.title_vi, *map(str, data.values())]:
-        c.setFont(regular, 12)
-        c.drawString(60, y, text)
-        y -= 20
-    c.showPage()
-    c.save()
-    return buffer.getvalue()
+    return bare_page(
+        LAYOUT.title_vi, data["full_name"], [LAYOUT.issuer_name, *map(str, data.values())]
+    )
 
 
 def ours(index: int) -> bytes:

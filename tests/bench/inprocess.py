@@ -14,8 +14,6 @@ import urllib.parse
 from pathlib import Path
 
 from openpyxl import Workbook
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.pdfgen import canvas
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -44,9 +42,9 @@ from lms.core.management.commands.generate_load_data import (
     LOAD_OFFICER_EMAIL,
     LOAD_TRAINER_EMAIL,
 )
-from lms.core.pdf_fonts import register_fonts
 from lms.coverage.selectors import CoverageFilter, coverage_by_agency
 from quizzes.models import QuizPage
+from tests.bench.pdf_floor import bare_page
 
 JOURNEY_PASSWORD = "Bench@2026-tai-thu"  # noqa: S105 - throwaway accounts on the bench database
 JOURNEY_LOGINS = 20
@@ -227,22 +225,12 @@ def measure_coverage(rounds: int) -> dict:
 
 
 def _bare_certificate(certificate) -> bytes:
-    """The floor for PDFs: the same text on a canvas, no layout logic, no QR code."""
-    regular, bold = register_fonts()
-    buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, pagesize=landscape(A4), pageCompression=1)
-    c.setFont(bold, 24)
-    c.drawCentredString(421, 480, "GIẤY CHỨNG NHẬN HOÀN THÀNH KHÓA HỌC")
-    c.setFont(bold, 28)
-    c.drawCentredString(421, 400, certificate.full_name)
-    c.setFont(regular, 14)
-    for offset, text in enumerate(
-        (certificate.agency_name, certificate.course_title, certificate.edition, certificate.code)
-    ):
-        c.drawCentredString(421, 350 - 24 * offset, text)
-    c.showPage()
-    c.save()
-    return buffer.getvalue()
+    """The floor for PDFs: the same text on a bare canvas, no layout logic, no QR code."""
+    return bare_page(
+        "GIẤY CHỨNG NHẬN HOÀN THÀNH KHÓA HỌC",
+        certificate.full_name,
+        [certificate.agency_name, certificate.course_title, certificate.edition, certificate.code],
+    )
 
 
 def _per_second(render, certificates) -> float:
