@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from courses.models.pages import CATALOGUE_VERSION_KEY
+from lms.core.pagecache import pages_version
 
 CATALOGUE_PAGE_CACHE_SECONDS = 600
 # Query parameters the catalogue reads; any other parameter bypasses the cache so that
@@ -40,10 +40,10 @@ class CataloguePageCacheMiddleware:
     """Serve the catalogue to anonymous visitors from one rendered copy per filter set and
     language, without routing the Wagtail page tree or touching the database.
 
-    Invariants: only anonymous GETs of the live catalogue URL are served from the cache; a
-    publish or unpublish bumps CATALOGUE_VERSION_KEY, so a visitor never sees a course list
-    older than the last publish; every response carries a CSRF token of the visitor's own
-    (the language switcher posts a form), substituted into the stored HTML.
+    Invariants: only anonymous GETs of the live catalogue URL are served from the cache; any
+    change to the page tree bumps the pages version (lms.core.pagecache), so a visitor never
+    sees a course list older than the last publish; every response carries a CSRF token of the
+    visitor's own (the language switcher posts a form), substituted into the stored HTML.
     Placed after CsrfViewMiddleware and LocaleMiddleware.
     """
 
@@ -58,7 +58,7 @@ class CataloguePageCacheMiddleware:
         url = catalogue_url()
         if not url or request.path != urlsplit(url).path:
             return self.get_response(request)
-        version = cache.get_or_set(CATALOGUE_VERSION_KEY, 1, None)
+        version = pages_version()
         key = _cache_key(request, version)
         if key is None:
             return self.get_response(request)

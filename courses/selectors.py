@@ -2,24 +2,20 @@
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db.models import Exists, OuterRef
-
 from wagtail.models import Page
 
 from courses.models import ActivityCompletion, CourseIndexPage, CoursePage, Enrolment
-
-CATALOGUE_URL_CACHE_KEY = "courses:catalogue-url"
+from lms.core import pagecache
 
 
 def catalogue_url() -> str | None:
-    """URL of the live catalogue page, cached; invalidated when any page is published."""
-    url = cache.get(CATALOGUE_URL_CACHE_KEY)
-    if url is None:
+    """URL of the live catalogue page, read once per page tree version."""
+
+    def compute() -> str:
         index = CourseIndexPage.objects.live().first()
-        url = (index.get_url() if index else "") or ""
-        cache.set(CATALOGUE_URL_CACHE_KEY, url, 3600)
-    return url or None
+        return (index.get_url() if index else "") or ""
+
+    return pagecache.cached(pagecache.versioned_key("catalogue-url"), compute) or None
 
 
 @dataclass
@@ -60,30 +56,27 @@ class CourseProgress:
         return previous, following
 
 
-def _activities_below(parents: list[Page], user=None) -> dict[int, list[Page]]:
-    """Live child pages of sibling courses in one query, in tree order, keyed by course id.
+def _outline_below(parents: list[Page]) -> dict[int, list[Page]]:
+    """Live child pages of sibling courses in tree order, keyed by course id.
 
-    With a user, each page carries `is_done` (a completion by that user exists): a page
-    belongs to one course and a user has one enrolment per course, so no join is needed.
+    The same for every visitor, so it is read once per page tree version (lms.core.pagecache).
     """
     by_path = {parent.path: parent.pk for parent in parents}
     if not by_path:
         return {}
     steplen = Page.steplen
-    children = (
-        Page.objects.live()
-        .filter(depth=parents[0].depth + 1, path__startswith=parents[0].path[:-steplen])
-        .only("id", "title", "slug", "url_path", "path", "depth", "content_type_id", "live")
-        .order_by("path")
-    )
-    if user is not None:
-        children = children.annotate(
-            is_done=Exists(
-                ActivityCompletion.objects.filter(enrolment__user=user, page_id=OuterRef("pk"))
-            )
+    prefix, depth = parents[0].path[:-steplen], parents[0].depth + 1
+
+    def children() -> list[Page]:
+        return list(
+            Page.objects.live()
+            .filter(depth=depth, path__startswith=prefix)
+            .only("id", "title", "slug", "url_path", "path", "depth", "content_type_id", "live")
+            .order_by("path")
         )
+
     result = {pk: [] for pk in by_path.values()}
-    for child in children:
+    for child in pagecache.cached(pagecache.versioned_key("outline", prefix, depth), children):
         course_id = by_path.get(child.path[:-steplen])
         if course_id is not None:
             result[course_id].append(child)
@@ -110,12 +103,20 @@ def courses_progress(*, courses: list[CoursePage], user) -> dict[int, CourseProg
         groups.setdefault(course.path[: -Page.steplen], []).append(course)
     activities: dict[int, list[Page]] = {}
     for siblings in groups.values():
-        activities.update(_activities_below(siblings, user if enrolments else None))
+        activities.update(_outline_below(siblings))
+    done_ids = set()
+    if enrolments:
+        page_ids = [page.pk for pages in activities.values() for page in pages]
+        done_ids = set(
+            ActivityCompletion.objects.filter(
+                enrolment__in=enrolments.values(), page_id__in=page_ids
+            ).values_list("page_id", flat=True)
+        )
     progress = {}
     for course in courses:
         pages = activities.get(course.pk, [])
         enrolment = enrolments.get(course.pk)
-        done = {page.pk for page in pages if enrolment and getattr(page, "is_done", False)}
+        done = {page.pk for page in pages if enrolment and page.pk in done_ids}
         progress[course.pk] = CourseProgress(
             course=course, enrolment=enrolment, activities=pages, done_ids=done
         )

@@ -1,15 +1,12 @@
 from modelcluster.fields import ParentalManyToManyField
 
-from django.core.cache import cache
 from django.db import models
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
-from wagtail.signals import page_published, page_unpublished
 
 from courses.blocks import LessonBodyBlock
 from lms.core.models import route_to_child
@@ -204,17 +201,3 @@ class LessonPage(CourseActivity, Page):  # noqa: DJ008 - Page.__str__
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_context(request, self))
         return context
-
-
-CATALOGUE_VERSION_KEY = "courses:catalogue-version"
-
-
-@receiver(page_published)
-@receiver(page_unpublished)
-def _catalogue_changed(sender, instance, **kwargs):
-    """Any publish may change what the catalogue lists: drop cached catalogue fragments."""
-    cache.delete("courses:catalogue-url")
-    try:
-        cache.incr(CATALOGUE_VERSION_KEY)
-    except ValueError:
-        cache.set(CATALOGUE_VERSION_KEY, 2, None)

@@ -27,7 +27,6 @@ from courses.models import (
     LessonPage,
     Track,
 )
-from courses.models.pages import CATALOGUE_VERSION_KEY
 from courses.services.enrolment import (
     EnrolmentNotAllowed,
     enrolment_bulk_create,
@@ -36,6 +35,7 @@ from courses.services.enrolment import (
 )
 from courses.services.progress import activity_mark_done
 from lms.accounts import roles
+from lms.core.pagecache import pages_version
 
 CATALOGUE_CACHE_SECONDS = 600
 
@@ -67,7 +67,7 @@ def catalogue_context(request, index) -> dict:
     if not request.user.is_authenticated:
         # Anonymous visitors all see the same list: render it once per filter set and
         # language until a page is published (the version key is bumped on publish).
-        version = cache.get_or_set(CATALOGUE_VERSION_KEY, 1, None)
+        version = pages_version()
         key = "courses:catalogue:{}:{}:{}:{}:{}:{}".format(
             version, index.pk, get_language(), *filters.values()
         )

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "lms.accounts.middleware.RequireMFAForStaffMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "lms.core.pagecache.PageRouteCacheMiddleware",
     "courses.middleware.CataloguePageCacheMiddleware",
 ]
 

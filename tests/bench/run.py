@@ -96,10 +96,19 @@ def bench_env(database_url: str) -> dict:
         CONN_MAX_AGE="60",
         PYTHONPATH=str(ROOT),
     )
-    # Measure the embedded defaults: no broker, local-memory cache per worker.
-    for name in ("CELERY_BROKER_URL", "REDIS_URL", "CACHE_URL"):
+    # As deployed on more than one worker process: cache and sessions in Redis (shared by the
+    # workers, so invalidation reaches all of them); no broker, tasks run in-process.
+    for name in ("CELERY_BROKER_URL", "CACHE_URL"):
         env.pop(name, None)
+    env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     return env
+
+
+def flush_redis(url: str) -> None:
+    """Start from an empty cache: nothing cached by an earlier run is measured."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
 
 
 def create_database(database_url: str) -> None:
@@ -362,6 +371,7 @@ def main(argv=None) -> int:
     binary = ensure_wrk()
     RESULTS.mkdir(exist_ok=True)
     env = bench_env(args.database_url)
+    flush_redis(env["REDIS_URL"])
     if not args.reuse_data:
         log(f"creating {args.database_url}")
         create_database(args.database_url)

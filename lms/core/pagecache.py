@@ -1,0 +1,127 @@
+"""What every visitor of a live page shares, kept in the shared cache between requests.
+
+Serving a lesson used to walk the page tree on every request: the site, the home page, the
+catalogue, the course and the lesson, then the view restrictions and the course outline. None
+of that depends on who is asking, only on the page tree, so it is cached under a version
+number that any change to the tree (publish, unpublish, save, move, delete, a view restriction,
+a site) increments. Entries of older versions are never read again and expire on their own.
+
+Invariants: only facts about live pages are cached, never anything about a user; permission
+checks (view restrictions, enrolment) still run on every request against the cached facts; with
+more than one web process the cache must be shared (Redis in production) for a change made in
+one process to reach the others at once.
+"""
+
+import time
+from contextvars import ContextVar
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+PAGES_VERSION_KEY = "core:pages-version"
+CACHE_SECONDS = 60 * 60
+
+
+# Read once per request by PageRouteCacheMiddleware: one request sees one version of the tree.
+_request_version: ContextVar[int | None] = ContextVar("pages_version", default=None)
+
+
+def pages_version() -> int:
+    version = _request_version.get()
+    if version is None:
+        version = cache.get_or_set(PAGES_VERSION_KEY, _fresh_version, None)
+    return version
+
+
+def _fresh_version() -> int:
+    # When the key is missing (first start, flushed or evicted) start above every version used
+    # before, so entries cached under an old version are never read again.
+    return time.time_ns() // 1_000_000
+
+
+def versioned_key(*parts) -> str:
+    """A cache key that stops being read as soon as the page tree changes."""
+    return ":".join(["core:pages", str(pages_version()), *map(str, parts)])
+
+
+def cached(key: str, compute):
+    """The cached value of `key`, computing and storing it on a miss."""
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def _bump(**kwargs) -> None:
+    _request_version.set(None)  # the rest of this request reads the new version
+    try:
+        cache.incr(PAGES_VERSION_KEY)
+    except ValueError:  # not set yet, or evicted
+        cache.set(PAGES_VERSION_KEY, _fresh_version(), None)
+
+
+@receiver(page_published, dispatch_uid="core.pages_published")
+@receiver(page_unpublished, dispatch_uid="core.pages_unpublished")
+@receiver(post_page_move, dispatch_uid="core.pages_moved")
+def _page_tree_changed(sender, **kwargs):
+    _bump()
+
+
+@receiver(post_save, dispatch_uid="core.pages_saved")
+@receiver(post_delete, dispatch_uid="core.pages_deleted")
+def _page_or_site_saved(sender, **kwargs):
+    # post_save of a page is sent with its specific class: test the instance, not the sender.
+    if isinstance(kwargs.get("instance"), Page | PageViewRestriction | Site):
+        _bump()
+
+
+# --- routing ---------------------------------------------------------------------------------
+
+
+def _route_key(request) -> str:
+    return versioned_key("route", request.get_host(), request.path)
+
+
+class PageRouteCacheMiddleware:
+    """Give Wagtail's serve view the site and route of a live page from the shared cache.
+
+    Wagtail keeps both on the request (`_wagtail_site`, `_wagtail_route_for_request`) and only
+    computes them when they are missing; `remember_route` stores them before the page is served,
+    so what is stored is the routed page as it came from the database.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_version.set(None)
+        _request_version.set(pages_version())
+        try:
+            if request.method in ("GET", "HEAD"):
+                stored = cache.get(_route_key(request))
+                if stored is not None:
+                    request._wagtail_site, request._wagtail_route_for_request = stored
+                    request._lms_route_from_cache = True
+            return self.get_response(request)
+        finally:
+            _request_version.reset(token)
+
+
+def remember_route(page, request, serve_args, serve_kwargs) -> None:
+    """before_serve_page hook: store a freshly computed route of a plain page GET."""
+    if (
+        request.method != "GET"
+        or getattr(request, "_lms_route_from_cache", False)
+        or serve_args
+        or serve_kwargs
+        or not hasattr(request, "_wagtail_site")
+    ):
+        return
+    route = getattr(request, "_wagtail_route_for_request", None)
+    if route is not None and route[0] is page:
+        cache.set(_route_key(request), (request._wagtail_site, route), CACHE_SECONDS)
