@@ -37,7 +37,12 @@ format: install
 e2e-deps:
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-bench: install
+# The benchmark's load journey needs locust (the `bench` extra); `make install` stays without it.
+$(VENV)/.installed-bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m tests.bench.run
 
 messages: install

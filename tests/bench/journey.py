@@ -1,111 +1,153 @@
-"""The load journey, as a bounded thread pool (locust is not installed on these machines).
+"""The load journey: locust, headless, against 127.0.0.1 for a bounded time.
 
-Each simulated trainee signs in (a few through the real login form; allauth allows 30 logins a
-minute per IP, and all traffic here comes from 127.0.0.1, so the rest arrive with a session made
-beforehand), reads lessons, starts and submits the course quiz, and thinks between steps. One
-trainer marks the hall of 500 now and then. Stops after `seconds`; reports errors and p95.
+The scenario lives in `locustfile.py` (trainees reading lessons and taking the quiz, one trainer
+marking the hall of 500). Here it is run as a subprocess, so gevent's monkey patching stays in
+the load generator and out of the bench process that has Django set up, and locust's CSV
+statistics are read back into the result shape `run.py` reports: errors and p95, per step too.
 """
 
-import random
-import re
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
+import csv
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
-from tests.bench.client import Session, latency_summary
-
-THINK_S = (1.0, 3.0)
-
-
-class Recorder:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.timings: dict[str, list[float]] = {}
-        self.errors: dict[str, int] = {}
-
-    def call(self, name: str, fn, ok=(200, 302)):
-        started = time.perf_counter()
-        try:
-            response = fn()
-        except Exception:  # noqa: BLE001 - counted as an error of this step
-            response = None
-        elapsed = (time.perf_counter() - started) * 1000
-        with self.lock:
-            self.timings.setdefault(name, []).append(elapsed)
-            if response is None or response.status not in ok:
-                self.errors[name] = self.errors.get(name, 0) + 1
-        return response
-
-
-def _trainee(port, fixtures, index, deadline, recorder, rng):
-    login = fixtures["journey_logins"][index] if index < len(fixtures["journey_logins"]) else None
-    if login:
-        session = Session(port)
-        recorder.call("login form", lambda: session.get("/accounts/login/"))
-        recorder.call(
-            "login",
-            lambda: session.post(
-                "/accounts/login/", {"login": login, "password": fixtures["journey_password"]}
-            ),
-            ok=(302,),
-        )
-    else:
-        session = Session(port, cookie=fixtures["journey_cookies"][index])
-    lessons = fixtures["lesson_paths"]
-    while time.monotonic() < deadline:
-        for path in rng.sample(lessons, k=min(2, len(lessons))):
-            recorder.call("lesson", lambda path=path: session.get(path))
-            time.sleep(rng.uniform(*THINK_S))
-            if time.monotonic() >= deadline:
-                return
-        start = recorder.call(
-            "quiz start", lambda: session.post(f"/quizzes/{fixtures['quiz_id']}/start/", {})
-        )
-        if start is None or not start.location:
-            time.sleep(rng.uniform(*THINK_S))
-            continue
-        attempt_path = start.location
-        page = recorder.call("quiz page", lambda path=attempt_path: session.get(path))
-        time.sleep(rng.uniform(*THINK_S))
-        answers = dict.fromkeys(set(re.findall(r'name="(q-\d+)"', page.text if page else "")), "a0")
-        submit_path = attempt_path.rstrip("/") + "/submit/"
-        recorder.call(
-            "quiz submit", lambda path=submit_path, form=answers: session.post(path, form)
-        )
-        time.sleep(rng.uniform(*THINK_S))
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parents[1]
+LOCUSTFILE = BENCH / "locustfile.py"
+FIXTURES_ENV = "BENCH_JOURNEY_FIXTURES"
+# Users ramp up over this many seconds, as a crowd arriving rather than all at once.
+RAMP_S = 10
+# A user busy with a request when time is up finishes it (and it is counted): the client's
+# 120 s request timeout bounds that wait.
+STOP_TIMEOUT_S = 130
+# Locust's own start-up and shutdown, on top of the run and the stop timeout.
+SLACK_S = 60
+FIXTURE_KEYS = (
+    "journey_logins",
+    "journey_password",
+    "lesson_paths",
+    "quiz_id",
+    "trainer",
+    "hall_session_id",
+    "hall_user_ids",
+)
+CPU_WARNING = "CPU usage above"
 
 
-def _trainer(port, fixtures, deadline, recorder):
-    session = Session(port, cookie=fixtures["trainer"])
-    path = f"/classes/sessions/{fixtures['hall_session_id']}/attendance/"
-    flip = 0
-    while time.monotonic() < deadline:
-        recorder.call("attendance page", lambda: session.get(path))
-        status = ("present", "excused")[flip % 2]
-        flip += 1
-        form = {f"status_{uid}": status for uid in fixtures["hall_user_ids"]}
-        recorder.call("attendance mark", lambda form=form: session.post(path, form))
-        time.sleep(5)
-
-
-def run(*, port: int, fixtures: dict, users: int, seconds: int, ramp_s: float = 10) -> dict:
+def run(*, port: int, fixtures: dict, users: int, seconds: int, ramp_s: float = RAMP_S) -> dict:
+    """`users` trainees plus one trainer for `seconds`; p50/p95 over all requests and per step."""
+    if importlib.util.find_spec("locust") is None:
+        raise RuntimeError("locust is missing: `make bench` installs it (the `bench` extra)")
     users = min(users, len(fixtures["journey_cookies"]))
-    recorder = Recorder()
-    deadline = time.monotonic() + seconds
-    with ThreadPoolExecutor(max_workers=users + 1) as pool:
-        pool.submit(_trainer, port, fixtures, deadline, recorder)
-        for index in range(users):
-            rng = random.Random(index)  # noqa: S311 - think times
-            pool.submit(_trainee, port, fixtures, index, deadline, recorder, rng)
-            time.sleep(ramp_s / users)
-    everything = [t for timings in recorder.timings.values() for t in timings]
-    result = {
+    with tempfile.TemporaryDirectory(prefix="bench-journey-") as tmp:
+        tmp = Path(tmp)
+        fixtures_path = tmp / "fixtures.json"
+        fixtures_path.write_text(json.dumps(_scenario_fixtures(fixtures, users)), encoding="utf-8")
+        log = _run_locust(
+            port=port,
+            users=users,
+            seconds=seconds,
+            spawn_rate=max(1.0, users / ramp_s),
+            fixtures_path=fixtures_path,
+            prefix=tmp / "j",
+        )
+        stats = _read_csv(tmp / "j_stats.csv", log)
+        failures = _read_csv(tmp / "j_failures.csv", log)
+    return _result(users, seconds, stats, failures, cpu_warning=CPU_WARNING in log)
+
+
+def _scenario_fixtures(fixtures: dict, users: int) -> dict:
+    return {
+        **{key: fixtures[key] for key in FIXTURE_KEYS},
+        "journey_cookies": fixtures["journey_cookies"][:users],
+    }
+
+
+def _run_locust(
+    *, port: int, users: int, seconds: int, spawn_rate: float, fixtures_path: Path, prefix: Path
+) -> str:
+    """Runs locust to completion (bounded by a timeout) and returns its log."""
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "--locustfile",
+        str(LOCUSTFILE),
+        "--headless",
+        "--users",
+        str(users + 1),  # the trainer is the one fixed-count user
+        "--spawn-rate",
+        str(spawn_rate),
+        "--run-time",
+        f"{seconds}s",
+        "--stop-timeout",
+        str(STOP_TIMEOUT_S),
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    completed = subprocess.run(  # noqa: S603 - fixed argv
+        command,
+        cwd=ROOT,
+        env={**os.environ, FIXTURES_ENV: str(fixtures_path)},
+        capture_output=True,
+        text=True,
+        timeout=seconds + STOP_TIMEOUT_S + SLACK_S,
+        check=False,  # locust exits 1 when any request failed: that is a result, not a crash
+    )
+    return completed.stdout + completed.stderr
+
+
+def _read_csv(path: Path, log: str) -> list[dict]:
+    if not path.exists():
+        raise RuntimeError(f"locust wrote no {path.name}; its output ends with:\n{log[-3000:]}")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _ms(value: str) -> float:
+    """Locust writes N/A for a step that never answered."""
+    try:
+        return round(float(value), 1)
+    except ValueError:
+        return 0.0
+
+
+def _summary(row: dict) -> dict:
+    """The keys of `client.latency_summary`, from one row of locust's stats."""
+    return {
+        "count": int(row["Request Count"]),
+        "p50_ms": _ms(row["50%"]),
+        "p95_ms": _ms(row["95%"]),
+        "max_ms": _ms(row["Max Response Time"]),
+    }
+
+
+def _result(users: int, seconds: int, stats: list[dict], failures: list[dict], *, cpu_warning):
+    steps = [row for row in stats if row["Name"] != "Aggregated"]
+    total = next(row for row in stats if row["Name"] == "Aggregated")
+    return {
         "users": users,
         "seconds": seconds,
-        "requests": len(everything),
-        "errors": sum(recorder.errors.values()),
-        "errors_by_step": recorder.errors,
-        **latency_summary(everything or [0.0]),
-        "steps": {name: latency_summary(t) for name, t in recorder.timings.items()},
+        "requests": int(total["Request Count"]),
+        "errors": int(total["Failure Count"]),
+        "errors_by_step": {
+            row["Name"]: int(row["Failure Count"]) for row in steps if int(row["Failure Count"])
+        },
+        **_summary(total),
+        "steps": {row["Name"]: _summary(row) for row in steps},
+        "failures": [
+            {"step": row["Name"], "error": row["Error"], "occurrences": int(row["Occurrences"])}
+            for row in failures
+        ],
+        # Locust shares the 2 cores with gunicorn; a saturated generator understates load.
+        "load_generator_cpu_warning": cpu_warning,
     }
-    return result
