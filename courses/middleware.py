@@ -5,12 +5,11 @@ import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from lms.core.pagecache import pages_version
+from lms.core.pagecache import get_immutable, pages_version, set_immutable
 
 CATALOGUE_PAGE_CACHE_SECONDS = 600
 # Query parameters the catalogue reads; any other parameter bypasses the cache so that
@@ -53,32 +52,36 @@ class CataloguePageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or not _anonymous_without_state(request):
             return self.get_response(request)
-        from courses.selectors import catalogue_url
-
-        url = catalogue_url()
-        if not url or request.path != urlsplit(url).path:
-            return self.get_response(request)
-        version = pages_version()
-        key = _cache_key(request, version)
+        key = _cache_key(request, pages_version())
         if key is None:
             return self.get_response(request)
-        stored = cache.get(key)
+        stored = get_immutable(key)
         if stored is not None:
             content_type, html = stored
             return HttpResponse(
                 html.replace(CSRF_PLACEHOLDER, get_token(request)), content_type=content_type
             )
         response = self.get_response(request)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and response["Content-Type"].startswith("text/html")
-            and not response.cookies.keys() - {settings.CSRF_COOKIE_NAME}
-        ):
+        if _is_storable_catalogue(request, response):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             html = _CSRF_INPUT.sub(
                 rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(response.charset)
             )
-            cache.set(key, (response["Content-Type"], html), CATALOGUE_PAGE_CACHE_SECONDS)
+            set_immutable(key, (response["Content-Type"], html), CATALOGUE_PAGE_CACHE_SECONDS)
         return response
+
+
+def _is_storable_catalogue(request, response) -> bool:
+    """A fresh rendering of the live catalogue that holds nothing personal."""
+    from courses.selectors import catalogue_url
+
+    url = catalogue_url()
+    return (
+        bool(url)
+        and request.path == urlsplit(url).path
+        and response.status_code == 200
+        and not response.streaming
+        and response["Content-Type"].startswith("text/html")
+        and not response.cookies.keys() - {settings.CSRF_COOKIE_NAME}
+    )

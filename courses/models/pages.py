@@ -9,6 +9,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock
+from lms.core import pagecache
 from lms.core.models import route_to_child
 
 
@@ -186,9 +187,17 @@ class LessonPage(CourseActivity, Page):  # noqa: DJ008 - Page.__str__
         """
         paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
         sources = Page.objects.filter(path__in=paths, alias_of__isnull=False).values("alias_of")
-        return PageViewRestriction.objects.filter(
+        restrictions = PageViewRestriction.objects.filter(
             models.Q(page__path__in=paths) | models.Q(page_id__in=sources)
         )
+        # Most lessons have none: whether any applies is kept per page tree version, which
+        # every restriction change bumps, so serving an open lesson costs no query here.
+        key = pagecache.versioned_key("restricted", self.pk)
+        restricted = pagecache.get_immutable(key)
+        if restricted is None:
+            restricted = "yes" if restrictions.exists() else "no"
+            pagecache.set_immutable(key, restricted)
+        return restrictions if restricted == "yes" else PageViewRestriction.objects.none()
 
     def serve(self, request, *args, **kwargs):
         from courses.views.learning import lesson_login_redirect

@@ -30,10 +30,26 @@ CACHE_SECONDS = 60 * 60
 _request_version: ContextVar[int | None] = ContextVar("pages_version", default=None)
 
 
+# Each process reads the shared version at most once a second: a change made in another
+# process is seen within that second, a change made in this process at once.
+LOCAL_VERSION_SECONDS = 1.0
+_local_version: tuple[float, int] | None = None  # (monotonic time read, version)
+# Values stored under a versioned key never change, so immutable ones (strings, tuples of
+# strings) are also kept in the process: the common case then needs no round trip at all.
+_LOCAL_VALUES_MAX = 256
+_local_values: dict[str, object] = {}
+
+
 def pages_version() -> int:
+    global _local_version
     version = _request_version.get()
-    if version is None:
-        version = cache.get_or_set(PAGES_VERSION_KEY, _fresh_version, None)
+    if version is not None:
+        return version
+    now = time.monotonic()
+    if _local_version is not None and now - _local_version[0] < LOCAL_VERSION_SECONDS:
+        return _local_version[1]
+    version = cache.get_or_set(PAGES_VERSION_KEY, _fresh_version, None)
+    _local_version = (now, version)
     return version
 
 
@@ -57,8 +73,32 @@ def cached(key: str, compute):
     return value
 
 
+def get_immutable(key: str):
+    """The value stored by `set_immutable` under a versioned key, or None."""
+    value = _local_values.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            _remember_locally(key, value)
+    return value
+
+
+def set_immutable(key: str, value, timeout: int = CACHE_SECONDS) -> None:
+    """Store an immutable value (str, bytes, tuples of them) under a versioned key."""
+    cache.set(key, value, timeout)
+    _remember_locally(key, value)
+
+
+def _remember_locally(key: str, value) -> None:
+    if len(_local_values) >= _LOCAL_VALUES_MAX:
+        _local_values.clear()  # old versions' entries go with the rest
+    _local_values[key] = value
+
+
 def _bump(**kwargs) -> None:
+    global _local_version
     _request_version.set(None)  # the rest of this request reads the new version
+    _local_version = None
     try:
         cache.incr(PAGES_VERSION_KEY)
     except ValueError:  # not set yet, or evicted

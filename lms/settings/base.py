@@ -63,8 +63,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "lms.accounts.middleware.RequireMFAForStaffMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "lms.core.pagecache.PageRouteCacheMiddleware",
     "courses.middleware.CataloguePageCacheMiddleware",
+    "lms.core.pagecache.PageRouteCacheMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
