@@ -1,5 +1,6 @@
 """Roles are Django groups; these names are the contract between code, fixtures and admin."""
 
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 TRAINEE = "trainee"
@@ -27,12 +28,30 @@ def has_role(user, role: str) -> bool:
     return role in user_roles(user)
 
 
+# Every page asks for the roles of the signed-in person; they are kept in the shared cache and
+# forgotten (lms.accounts.signals) whenever a membership changes or a group is renamed or
+# deleted. The timeout only bounds changes made outside the ORM, such as raw SQL.
+ROLES_CACHE_SECONDS = 15 * 60
+
+
+def _roles_key(user_id) -> str:
+    return f"accounts:roles:{user_id}"
+
+
 def user_roles(user) -> frozenset[str]:
     """Group names of the user, read once per request object."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_role_names", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._role_names = cached
-    return cached
+    names = getattr(user, "_role_names", None)
+    if names is None:
+        names = cache.get(_roles_key(user.pk))
+        if names is None:
+            names = frozenset(user.groups.values_list("name", flat=True))
+            cache.set(_roles_key(user.pk), names, ROLES_CACHE_SECONDS)
+        user._role_names = names
+    return names
+
+
+def forget_roles(user_ids) -> None:
+    """Drop the cached roles of these people: the next request reads them again."""
+    cache.delete_many([_roles_key(pk) for pk in user_ids])

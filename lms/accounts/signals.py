@@ -6,9 +6,10 @@ end in User.groups; listening there means no path can change a role without a tr
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models.signals import m2m_changed, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from lms.accounts.roles import forget_roles
 from lms.core.audit import audit_record_many
 
 VERBS = {"post_add": "user.role_add", "post_remove": "user.role_remove"}
@@ -48,3 +49,23 @@ def audit_role_change(sender, instance, action, reverse, pk_set, **kwargs):
         verb=VERBS[action],
         changes=[(user, {}, {"role": group.name}) for user, group in pairs],
     )
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="accounts.roles_cache")
+def forget_changed_roles(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_") and action != "pre_clear":
+        return
+    if not reverse:
+        forget_roles([instance.pk])
+    elif action == "pre_clear":  # the group's members are only known before the clear
+        forget_roles(instance.user_set.values_list("pk", flat=True))
+    elif pk_set:
+        forget_roles(pk_set)
+
+
+@receiver(pre_delete, sender=Group, dispatch_uid="accounts.roles_cache_group_delete")
+@receiver(post_save, sender=Group, dispatch_uid="accounts.roles_cache_group_rename")
+def forget_group_members_roles(sender, instance, **kwargs):
+    # Deleting a group removes its memberships without m2m_changed; renaming changes a role.
+    if instance.pk:
+        forget_roles(instance.user_set.values_list("pk", flat=True))
