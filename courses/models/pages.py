@@ -185,19 +185,20 @@ class LessonPage(CourseActivity, Page):  # noqa: DJ008 - Page.__str__
         Ancestor paths are prefixes of our path, so no ancestor query is needed; an ancestor
         that is an alias brings its source page's restrictions, as in Wagtail's version.
         """
+        # Most lessons have none: whether any applies is kept per page tree version, which
+        # every restriction change bumps, so serving an open lesson costs no query here.
+        key = pagecache.versioned_key("restricted", self.pk)
+        restricted = pagecache.get_immutable(key)
+        if restricted == "no":
+            return PageViewRestriction.objects.none()
         paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
         sources = Page.objects.filter(path__in=paths, alias_of__isnull=False).values("alias_of")
         restrictions = PageViewRestriction.objects.filter(
             models.Q(page__path__in=paths) | models.Q(page_id__in=sources)
         )
-        # Most lessons have none: whether any applies is kept per page tree version, which
-        # every restriction change bumps, so serving an open lesson costs no query here.
-        key = pagecache.versioned_key("restricted", self.pk)
-        restricted = pagecache.get_immutable(key)
         if restricted is None:
-            restricted = "yes" if restrictions.exists() else "no"
-            pagecache.set_immutable(key, restricted)
-        return restrictions if restricted == "yes" else PageViewRestriction.objects.none()
+            pagecache.set_immutable(key, "yes" if restrictions.exists() else "no")
+        return restrictions
 
     def serve(self, request, *args, **kwargs):
         from courses.views.learning import lesson_login_redirect

@@ -2,6 +2,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from lms.accounts import roles
+from lms.core import pagecache
 
 # (url name, label, roles that see it; None = every signed-in user)
 NAVIGATION = [
@@ -54,3 +55,20 @@ def navigation(request):
         max(matches, key=lambda item: len(item["url"]))["active"] = True
     staff = bool(user and user.is_authenticated and (user.is_staff or user.is_superuser))
     return {"nav_items": menu, "nav_show_admin": staff}
+
+
+def organisation(request):
+    """The issuing body's name for every page's footer, kept per site and page-tree version."""
+    from wagtail.models import Site
+
+    from lms.core.models import OrganisationSettings
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return {"organisation_name": ""}
+    key = pagecache.versioned_key("organisation-name", site.pk)
+    name = pagecache.get_immutable(key)
+    if name is None:
+        name = OrganisationSettings.for_site(site).organisation_name
+        pagecache.set_immutable(key, name)
+    return {"organisation_name": name}

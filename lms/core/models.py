@@ -10,7 +10,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from lms.core.pagecache import cached
+from lms.core.pagecache import cached, pages_changed
 
 
 def route_to_child(page: Page, request, path_components, child_model) -> object:
@@ -86,6 +86,7 @@ class OrganisationSettings(BaseSiteSetting):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         cache.delete(self._cache_key(self.site_id))
+        pages_changed()  # pages show the organisation's name
 
 
 class AuditEvent(models.Model):

@@ -4,12 +4,13 @@ Serving a lesson used to walk the page tree on every request: the site, the home
 catalogue, the course and the lesson, then the view restrictions and the course outline. None
 of that depends on who is asking, only on the page tree, so it is cached under a version
 number that any change to the tree (publish, unpublish, save, move, delete, a view restriction,
-a site) increments. Entries of older versions are never read again and expire on their own.
+a site, the organisation settings) increments. Entries of older versions are never read again
+and expire on their own.
 
 Invariants: only facts about live pages are cached, never anything about a user; permission
 checks (view restrictions, enrolment) still run on every request against the cached facts; with
 more than one web process the cache must be shared (Redis in production) for a change made in
-one process to reach the others at once.
+one process to reach the others, which re-read the version at most a second later.
 """
 
 import time
@@ -95,7 +96,8 @@ def _remember_locally(key: str, value) -> None:
     _local_values[key] = value
 
 
-def _bump(**kwargs) -> None:
+def pages_changed(**kwargs) -> None:
+    """Start a new version: everything cached under the old one is read no more."""
     global _local_version
     _request_version.set(None)  # the rest of this request reads the new version
     _local_version = None
@@ -109,7 +111,7 @@ def _bump(**kwargs) -> None:
 @receiver(page_unpublished, dispatch_uid="core.pages_unpublished")
 @receiver(post_page_move, dispatch_uid="core.pages_moved")
 def _page_tree_changed(sender, **kwargs):
-    _bump()
+    pages_changed()
 
 
 @receiver(post_save, dispatch_uid="core.pages_saved")
@@ -117,7 +119,7 @@ def _page_tree_changed(sender, **kwargs):
 def _page_or_site_saved(sender, **kwargs):
     # post_save of a page is sent with its specific class: test the instance, not the sender.
     if isinstance(kwargs.get("instance"), Page | PageViewRestriction | Site):
-        _bump()
+        pages_changed()
 
 
 # --- routing ---------------------------------------------------------------------------------

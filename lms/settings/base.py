@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "lms.core.context_processors.navigation",
+                "lms.core.context_processors.organisation",
             ],
         },
     },
