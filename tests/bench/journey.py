@@ -38,15 +38,28 @@ FIXTURE_KEYS = (
 CPU_WARNING = "CPU usage above"
 
 
-def run(*, port: int, fixtures: dict, users: int, seconds: int, ramp_s: float = RAMP_S) -> dict:
-    """`users` trainees plus one trainer for `seconds`; p50/p95 over all requests and per step."""
+def run(
+    *,
+    port: int,
+    fixtures: dict,
+    users: int,
+    seconds: int,
+    think_s: tuple[float, float] = (5, 15),
+    ramp_s: float = RAMP_S,
+) -> dict:
+    """`users` trainees plus one trainer for `seconds`; p50/p95 over all requests and per step.
+
+    `think_s` is each trainee's pause between steps, drawn uniformly: (5, 15) is a trainee who
+    clicks faster than anyone reads a lesson; (1, 3) is a stress test, not a classroom.
+    """
     if importlib.util.find_spec("locust") is None:
         raise RuntimeError("locust is missing: `make bench` installs it (the `bench` extra)")
     users = min(users, len(fixtures["journey_cookies"]))
     with tempfile.TemporaryDirectory(prefix="bench-journey-") as tmp:
         tmp = Path(tmp)
         fixtures_path = tmp / "fixtures.json"
-        fixtures_path.write_text(json.dumps(_scenario_fixtures(fixtures, users)), encoding="utf-8")
+        scenario = {**_scenario_fixtures(fixtures, users), "think_s": list(think_s)}
+        fixtures_path.write_text(json.dumps(scenario), encoding="utf-8")
         log = _run_locust(
             port=port,
             users=users,
@@ -57,7 +70,8 @@ def run(*, port: int, fixtures: dict, users: int, seconds: int, ramp_s: float = 
         )
         stats = _read_csv(tmp / "j_stats.csv", log)
         failures = _read_csv(tmp / "j_failures.csv", log)
-    return _result(users, seconds, stats, failures, cpu_warning=CPU_WARNING in log)
+    result = _result(users, seconds, stats, failures, cpu_warning=CPU_WARNING in log)
+    return {**result, "think_s": list(think_s)}
 
 
 def _scenario_fixtures(fixtures: dict, users: int) -> dict:

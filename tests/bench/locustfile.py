@@ -3,9 +3,10 @@
 Each trainee signs in (the first ones through the real allauth form; allauth allows 30 logins a
 minute per IP and all traffic comes from 127.0.0.1, so the rest arrive with a session made
 beforehand), reads two lessons, starts the course quiz, opens and submits the attempt, and thinks
-1–3 s between steps. Exactly one trainer marks the hall of 500 every 5 s. Requests are named by
-step, so locust's CSV statistics read per step; a status other than the step's expected ones is a
-failure. The fixtures come from the JSON file named by BENCH_JOURNEY_FIXTURES.
+between steps (5–15 s unless the fixtures say otherwise: `--journey-think` of run.py). Exactly
+one trainer marks the hall of 500 every 5 s. Requests are named by step, so locust's CSV
+statistics read per step; a status other than the step's expected ones is a failure. The
+fixtures come from the JSON file named by BENCH_JOURNEY_FIXTURES.
 """
 
 import itertools
@@ -106,7 +107,7 @@ class JourneyUser(FastHttpUser):
 
 class Trainee(JourneyUser):
     weight = 1
-    wait_time = between(1, 3)
+    wait_time = between(*FIXTURES.get("think_s", (5, 15)))
 
     def on_start(self) -> None:
         number = next(_trainee_numbers)

@@ -331,8 +331,10 @@ def table(results: dict) -> str:
     rows.append(("roster import 5000 xlsx", f"{roster['median_s']:.2f} s", "", "", "", "", ""))
     if "journey" in results:
         j = results["journey"]
+        think = "–".join(f"{t:g}" for t in j.get("think_s", ()))
         rows.append((f"journey {j['users']} users", f"{j['requests']} req, {j['errors']} err",
-                     "", "", f"{j['p50_ms']:.0f}", f"{j['p95_ms']:.0f}", ""))  # fmt: skip
+                     f"think {think} s", "", f"{j['p50_ms']:.0f}", f"{j['p95_ms']:.0f}",
+                     ""))  # fmt: skip
     rows.append(("peak RSS per worker", f"app {rss.get('app')} MiB",
                  f"floor {rss.get('floor')} MiB", "", "", "", ""))  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -361,6 +363,11 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--journey-users", type=int, default=400)
     parser.add_argument("--journey-seconds", type=int, default=60)
+    parser.add_argument(
+        "--journey-think",
+        default="5,15",
+        help="seconds a trainee pauses between steps, as MIN,MAX (1,3 is a stress test)",
+    )
     for name, value in MODERATE.items():
         parser.add_argument(f"--{name}", type=int, default=None, help=f"default {value}")
     args = parser.parse_args(argv)
@@ -416,6 +423,7 @@ def main(argv=None) -> int:
                 fixtures=fixtures,
                 users=args.journey_users,
                 seconds=args.journey_seconds,
+                think_s=tuple(float(part) for part in args.journey_think.split(",")),
             )
         results["peak_rss_mb"] = {"app": peak_rss_mb(app.pid), "floor": peak_rss_mb(floor.pid)}
     log("in-process: query counts, coverage, certificates, roster import")
