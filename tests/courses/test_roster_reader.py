@@ -1,6 +1,5 @@
 import io
 import struct
-import time
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -256,7 +255,7 @@ def test_every_message_formats_from_its_params():
             assert error.message == MESSAGES[error.code].format(**error.params)
 
 
-def test_five_thousand_row_xlsx_reads_quickly():
+def test_five_thousand_row_xlsx_reads_every_row():
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append(["DANH SÁCH HỌC VIÊN"])
@@ -269,15 +268,12 @@ def test_five_thousand_row_xlsx_reads_quickly():
     buffer = io.BytesIO()
     workbook.save(buffer)
 
-    started = time.perf_counter()
-    result = read_roster(buffer.getvalue(), "big.xlsx")
-    elapsed = time.perf_counter() - started
+    result = read_roster(buffer.getvalue(), "big.xlsx")  # its speed is measured by `make bench`
 
     assert result.errors == []
     assert len(result.rows) == 5000
     assert result.rows[-1].row == 5003
     assert result.rows[-1].phone == "0912004999"
-    assert elapsed < 3.0  # about 0.2 s with calamine; openpyxl alone took about 1 s
 
 
 def test_csv_with_an_unterminated_huge_quoted_cell():
