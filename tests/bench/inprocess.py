@@ -88,7 +88,10 @@ def prepare(*, journey_users: int) -> dict:
     officer = User.objects.get(email=LOAD_OFFICER_EMAIL)
     journey_people = enrolled[100:]
     # One hash for every login account: hashing per user would dominate the setup time.
-    logins = journey_people[:JOURNEY_LOGINS]
+    # Spread over the ramp (every n-th simulated trainee), as people arrive at a class.
+    stride = max(1, journey_users // JOURNEY_LOGINS)
+    login_indexes = list(range(0, len(journey_people), stride))[:JOURNEY_LOGINS]
+    logins = [journey_people[index] for index in login_indexes]
     User.objects.filter(pk__in=[u.pk for u in logins]).update(
         password=make_password(JOURNEY_PASSWORD)
     )
@@ -115,7 +118,7 @@ def prepare(*, journey_users: int) -> dict:
             )
         ),
         "journey_cookies": [session_cookie(u) for u in journey_people],
-        "journey_logins": [u.email for u in logins],
+        "journey_logins": {str(index): journey_people[index].email for index in login_indexes},
         "journey_password": JOURNEY_PASSWORD,
     }
 

@@ -20,7 +20,8 @@ ROOT = BENCH.parents[1]
 LOCUSTFILE = BENCH / "locustfile.py"
 FIXTURES_ENV = "BENCH_JOURNEY_FIXTURES"
 # Users ramp up over this many seconds, as a crowd arriving rather than all at once.
-RAMP_S = 10
+# People reach a class over a minute or so, not all in the same second.
+RAMP_S = 30
 # A user busy with a request when time is up finishes it (and it is counted): the client's
 # 120 s request timeout bounds that wait.
 STOP_TIMEOUT_S = 130
