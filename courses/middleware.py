@@ -11,7 +11,6 @@ from django.utils.translation import get_language
 
 from lms.core.pagecache import get_immutable, pages_version, set_immutable
 
-CATALOGUE_PAGE_CACHE_SECONDS = 600
 # Query parameters the catalogue reads; any other parameter bypasses the cache so that
 # random query strings cannot fill it.
 CATALOGUE_PARAMETERS = {"track", "edition", "language"}
@@ -68,7 +67,7 @@ class CataloguePageCacheMiddleware:
             html = _CSRF_INPUT.sub(
                 rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(response.charset)
             )
-            set_immutable(key, (response["Content-Type"], html), CATALOGUE_PAGE_CACHE_SECONDS)
+            set_immutable(key, (response["Content-Type"], html))
         return response
 
 

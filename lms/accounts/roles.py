@@ -44,10 +44,14 @@ def user_roles(user) -> frozenset[str]:
         return frozenset()
     names = getattr(user, "_role_names", None)
     if names is None:
-        names = cache.get(_roles_key(user.pk))
+        from lms.core.pagecache import SHARED
+
+        # A per-process cache could not forget a role taken away in another worker.
+        names = cache.get(_roles_key(user.pk)) if SHARED else None
         if names is None:
             names = frozenset(user.groups.values_list("name", flat=True))
-            cache.set(_roles_key(user.pk), names, ROLES_CACHE_SECONDS)
+            if SHARED:
+                cache.set(_roles_key(user.pk), names, ROLES_CACHE_SECONDS)
         user._role_names = names
     return names
 

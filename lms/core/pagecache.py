@@ -16,6 +16,7 @@ one process to reach the others, which re-read the version at most a second late
 import time
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -24,7 +25,18 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 PAGES_VERSION_KEY = "core:pages-version"
-CACHE_SECONDS = 60 * 60
+
+
+def _cache_is_shared() -> bool:
+    """True when every process reads the same cache (Redis, memcached, database)."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith(("LocMemCache", "DummyCache"))
+
+
+# A process-local cache cannot carry another process's version bump: its entries then live a
+# minute, which bounds how long another gunicorn worker can serve what was just changed.
+SHARED = _cache_is_shared()
+CACHE_SECONDS = 60 * 60 if SHARED else 60
 
 
 # Read once per request by PageRouteCacheMiddleware: one request sees one version of the tree.
@@ -91,6 +103,8 @@ def set_immutable(key: str, value, timeout: int = CACHE_SECONDS) -> None:
 
 
 def _remember_locally(key: str, value) -> None:
+    if not SHARED:
+        return  # the cache is already in this process, and only its timeout ends an entry
     if len(_local_values) >= _LOCAL_VALUES_MAX:
         _local_values.clear()  # old versions' entries go with the rest
     _local_values[key] = value

@@ -13,6 +13,11 @@ from lms.core.models import OrganisationSettings
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True, params=[True, False], ids=["shared cache", "per-process cache"])
+def shared_cache(request, monkeypatch):
+    monkeypatch.setattr("lms.core.pagecache.SHARED", request.param)
+
+
 @pytest.fixture
 def reading(client, trainee, make_course):
     """A trainee enrolled in a three-lesson course, who has opened lesson 2 once."""

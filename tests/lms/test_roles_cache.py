@@ -4,10 +4,24 @@ import pytest
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from lms.accounts import roles
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def shared_cache(monkeypatch):
+    """As deployed with Redis: the test process's cache is the one every request reads."""
+    monkeypatch.setattr("lms.core.pagecache.SHARED", True)
+
+
+def test_a_per_process_cache_never_holds_roles(make_user, monkeypatch):
+    monkeypatch.setattr("lms.core.pagecache.SHARED", False)
+    user = make_user(roles.TRAINEE)
+    roles.user_roles(_next_request(user))
+    assert cache.get(roles._roles_key(user.pk)) is None
 
 
 def _next_request(user):
