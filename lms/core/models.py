@@ -84,9 +84,11 @@ class OrganisationSettings(BaseSiteSetting):
         return cached(cls._cache_key(site.pk), lambda: base_for_site(site))
 
     def save(self, *args, **kwargs):
+        created = self._state.adding
         super().save(*args, **kwargs)
         cache.delete(self._cache_key(self.site_id))
-        pages_changed()  # pages show the organisation's name
+        if not created:  # the first read creates the row with the defaults pages already show
+            pages_changed()  # pages show the organisation's name
 
 
 class AuditEvent(models.Model):
