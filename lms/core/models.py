@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +9,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from lms.core.pagecache import cached, pages_changed
+from lms.core.pagecache import pages_changed
 
 
 def route_to_child(page: Page, request, path_components, child_model) -> object:
@@ -71,24 +70,11 @@ class OrganisationSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("thông tin đơn vị")
 
-    @staticmethod
-    def _cache_key(site_id) -> str:
-        return f"core:organisation-settings:{site_id}"
-
-    @classmethod
-    def for_site(cls, site):
-        """Read from the shared cache: every page shows it, and it is rarely edited."""
-        if site is None:
-            return super().for_site(site)
-        base_for_site = super().for_site
-        return cached(cls._cache_key(site.pk), lambda: base_for_site(site))
-
     def save(self, *args, **kwargs):
         created = self._state.adding
         super().save(*args, **kwargs)
-        cache.delete(self._cache_key(self.site_id))
         if not created:  # the first read creates the row with the defaults pages already show
-            pages_changed()  # pages show the organisation's name
+            pages_changed()  # pages show the organisation's name (lms.core.context_processors)
 
 
 class AuditEvent(models.Model):

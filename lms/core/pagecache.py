@@ -54,10 +54,12 @@ _local_values: dict[str, object] = {}
 
 
 def pages_version() -> int:
-    global _local_version
     version = _request_version.get()
-    if version is not None:
-        return version
+    return version if version is not None else _process_version()
+
+
+def _process_version() -> int:
+    global _local_version
     now = time.monotonic()
     if _local_version is not None and now - _local_version[0] < LOCAL_VERSION_SECONDS:
         return _local_version[1]
@@ -155,8 +157,7 @@ class PageRouteCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _request_version.set(None)
-        _request_version.set(pages_version())
+        token = _request_version.set(_process_version())
         try:
             if request.method in ("GET", "HEAD"):
                 stored = cache.get(_route_key(request))
