@@ -246,7 +246,7 @@ def measure_quiz_submit(fixtures: dict, *, rounds: int, per_round: int) -> dict:
             response = session.post(f"/quizzes/{quiz_id}/start/", {})
             attempt_path = response.location
             page = session.get(attempt_path)
-            answers = {name: "a0" for name in set(re.findall(r'name="(q-\d+)"', page.text))}
+            answers = dict(re.findall(r'name="(q-\d+)" value="([^"]+)"', page.text))
             submit_path = attempt_path.rstrip("/") + "/submit/"
             started = time.perf_counter()
             response = session.post(submit_path, answers)
