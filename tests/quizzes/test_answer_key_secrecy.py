@@ -308,3 +308,51 @@ def test_choice_ids_are_random_whether_or_not_the_quiz_shuffles(question_bank, s
     first = freeze_question(single, shuffle=shuffle, rng=rng)["answers"]
     second = freeze_question(single, shuffle=shuffle, rng=rng)["answers"]
     assert not {a["id"] for a in first} & {a["id"] for a in second}
+
+
+def test_migration_gives_attempts_in_progress_random_ids_and_keeps_their_answers(
+    client, course, make_quiz, enrol, trainee
+):
+    import copy
+    from importlib import import_module
+
+    from django.apps import apps
+
+    quiz = make_quiz(course, time_limit_minutes=0, attempts_allowed=0)
+    enrol(trainee, course)
+    saved = {"101": "a0", "102": "true", "103": {"p0": "Bối cảnh", "p1": "Bối cảnh"}}
+    open_attempt = Attempt.objects.create(
+        user=trainee, quiz=quiz, number=1, questions=copy.deepcopy(LEGACY_SNAPSHOT),
+        responses=saved,
+    )  # fmt: skip
+    finished = Attempt.objects.create(
+        user=trainee, quiz=quiz, number=2, questions=copy.deepcopy(LEGACY_SNAPSHOT),
+        responses=saved, status=AttemptStatus.GRADED,
+    )  # fmt: skip
+    migration = import_module("quizzes.migrations.0006_random_ids_for_attempts_in_progress")
+    migration.rekey_attempts_in_progress(apps, None)
+
+    finished.refresh_from_db()
+    assert finished.questions == LEGACY_SNAPSHOT and finished.responses == saved
+    open_attempt.refresh_from_db()
+    single, true_false, matching = open_attempt.questions
+    assert [a["text"] for a in single["answers"]] == ["Sai cũ", "Đúng cũ"]  # order kept
+    ids = [a["id"] for q in open_attempt.questions for a in q["answers"]]
+    ids += [c["id"] for c in matching["choices"]]
+    assert all(OPAQUE_ID.fullmatch(i) for i in ids) and len(set(ids)) == len(ids)
+    choice = {c["text"]: c["id"] for c in matching["choices"]}
+    pair = {p["text"]: p["id"] for p in matching["answers"]}
+    assert open_attempt.responses == {
+        "101": single["answers"][1]["id"],
+        "102": true_false["answers"][0]["id"],
+        "103": {pair["Điều 4"]: choice["Bối cảnh"], pair["Điều 5"]: choice["Bối cảnh"]},
+    }
+    client.force_login(trainee)
+    page = client.get(reverse("quizzes:attempt", args=[open_attempt.pk])).content.decode()
+    assert 'value="a0"' not in page and 'value="true"' not in page
+    client.post(
+        reverse("quizzes:submit", args=[open_attempt.pk]),
+        form_data(open_attempt, right_answers(open_attempt)),
+    )
+    open_attempt.refresh_from_db()
+    assert open_attempt.percent == 100
