@@ -42,6 +42,12 @@ class Agency(models.Model):
         related_name="merged_from",
     )
     merged_at = models.DateField(_("ngày sáp nhập"), null=True, blank=True)
+    aliases = models.JSONField(
+        _("tên gọi khác"),
+        default=list,
+        blank=True,
+        help_text=_("Các tên khác của đơn vị mà danh sách học viên hay dùng, mỗi tên một mục."),
+    )
 
     objects = AgencyQuerySet.as_manager()
 
@@ -55,6 +61,8 @@ class Agency(models.Model):
 
     def save(self, *args, **kwargs):
         self.name = nfc(self.name)
+        self.code = (self.code or "").strip()
+        self.aliases = [nfc(alias) for alias in self.aliases or [] if nfc(alias)]
         super().save(*args, **kwargs)
 
     def reporting_agency(self) -> "Agency":
