@@ -225,11 +225,13 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 WAGTAIL_SITE_NAME = "Đào tạo ISO 9001"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# Links in e-mails, PDFs and QR codes: SITE_URL when set (production requires a public https
+# address), else the default Wagtail Site's address (lms.core.links.site_url).
+SITE_URL = env("SITE_URL", default="")
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=SITE_URL or "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "md", "txt", "zip"]
-SITE_URL = env("SITE_URL", default=WAGTAILADMIN_BASE_URL)
 
 LOGGING = {
     "version": 1,
