@@ -92,7 +92,11 @@ def keep_people_with_training_records(request, user):
 @hooks.register("register_admin_urls")
 def register_agency_directory_urls():
     return [
-        path("agencies/import/", admin_views.agency_import_view, name="accounts_agency_import"),
+        path(
+            "agencies/import/",
+            admin_views.AgencyImportView.as_view(),
+            name="accounts_agency_import",
+        ),
         path("agencies/export/", admin_views.agency_export_view, name="accounts_agency_export"),
     ]
 

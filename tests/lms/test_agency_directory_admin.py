@@ -24,7 +24,7 @@ def test_officer_previews_then_confirms_the_directory(client, officer):
     preview = client.post(URL, {"file": upload()})
     content = preview.content.decode()
     assert preview.status_code == 200
-    assert "5 đơn vị mới, 0 đơn vị thay đổi" in content and "000.00.01.H62" in content
+    assert "5 mục mới, 0 mục thay đổi" in content and "000.00.01.H62" in content
     assert Agency.objects.count() == before  # nothing written by the preview
 
     done = client.post(URL, {"token": preview.context["token"]})
