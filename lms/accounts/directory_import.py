@@ -6,12 +6,11 @@ successor, or a cycle of parents or mergers writes nothing); running the same fi
 nothing the second time and says so; every created or changed agency leaves an audit event.
 """
 
-from dataclasses import dataclass, field
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lms.core.audit import audit_record_many
+from lms.core.imports import ImportResult, RowChange
 from lms.core.table_messages import table_messages
 
 from .directory import COLUMNS, DirectoryRow, read_directory
@@ -43,35 +42,11 @@ def _messages() -> dict[str, str]:
     }
 
 
-@dataclass
-class DirectoryChange:
-    row: int
-    code: str
-    name: str
-    created: bool
-    changes: dict[str, tuple[object, object]]
-
-
-@dataclass
-class DirectoryImport:
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    changes: list[DirectoryChange] = field(default_factory=list)
-    unchanged: int = 0
-
-    @property
-    def created(self) -> int:
-        return sum(change.created for change in self.changes)
-
-    @property
-    def updated(self) -> int:
-        return sum(not change.created for change in self.changes)
-
-
-def agencies_import(*, data: bytes, filename: str, actor=None, dry_run=False) -> DirectoryImport:
+def agencies_import(*, data: bytes, filename: str, actor=None, dry_run=False) -> ImportResult:
     """Create or update every agency of the file (see the module docstring for the invariants)."""
     parsed = read_directory(data, filename)
     messages = _messages()
-    result = DirectoryImport(
+    result = ImportResult(
         errors=[(e.row, messages[e.code].format(**e.params)) for e in parsed.errors]
     )
     existing = {a.code: a for a in Agency.objects.select_related("parent", "merged_into")}
@@ -161,7 +136,7 @@ def _values(row: DirectoryRow, columns, agency: Agency | None, by_code) -> dict:
     return values
 
 
-def _write(rows, columns, existing, result: DirectoryImport, actor) -> None:
+def _write(rows, columns, existing, result: ImportResult, actor) -> None:
     by_code = dict(existing)
     new = [
         Agency(code=row.code, name=row.name, kind=row.kind)
@@ -187,9 +162,7 @@ def _write(rows, columns, existing, result: DirectoryImport, actor) -> None:
         for name, (_before, value) in changes.items():
             setattr(agency, name, value)
         agency.save()
-        result.changes.append(
-            DirectoryChange(row.row, row.code, row.name, row.code in created, changes)
-        )
+        result.changes.append(RowChange(row.row, row.code, row.name, row.code in created, changes))
         audit.append((agency, *_audit_values(changes, created=row.code in created)))
     audit_record_many(actor=actor, verb="agency.import", changes=audit)
 
