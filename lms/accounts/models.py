@@ -130,6 +130,11 @@ class User(AbstractUser):
     )
     position = models.CharField(_("chức vụ"), max_length=150, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    receives_digest = models.BooleanField(
+        _("nhận thư tổng hợp hằng tháng"),
+        default=True,
+        help_text=_("Thư ký ISO và cán bộ Sở nhận số liệu đào tạo mỗi tháng qua email."),
+    )
     preferred_language = models.CharField(
         _("ngôn ngữ"), max_length=8, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
     )

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from django.utils.translation import gettext_lazy as _
 
@@ -206,6 +207,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
 }
 CELERY_BEAT_SCHEDULE = {
+    # Local time (CELERY_TIMEZONE): the 1st of each month at 07:00; once per person and month.
+    "coverage-monthly-digests": {
+        "task": "lms.coverage.tasks.send_monthly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_month=1),
+    },
+    # Daily at 07:00: who missed yesterday's sessions, to their agency's secretaries.
+    "coverage-missed-session-notices": {
+        "task": "lms.coverage.tasks.send_missed_session_notices",
+        "schedule": crontab(minute=0, hour=7),
+    },
     # Hourly; each class session's roster is mailed once, the day before (reminder_sent_at).
     "class-session-reminders": {
         "task": "courses.tasks.classes.send_session_reminders",
