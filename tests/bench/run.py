@@ -89,6 +89,7 @@ def bench_env(database_url: str) -> dict:
         DJANGO_SETTINGS_MODULE="lms.settings.production",
         SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(60),
         ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="https://iso.example.vn",
         SECURE_SSL_REDIRECT="false",
         DATABASE_URL=database_url,
         STATIC_ROOT=str(RESULTS / "static"),
