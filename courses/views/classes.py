@@ -54,7 +54,11 @@ def class_list(request):
     return render(
         request,
         "courses/classes/list.html",
-        {"sessions": sessions[:200], "calendar_url": _calendar_url(request)},
+        {
+            "sessions": sessions[:200],
+            "calendar_url": _calendar_url(request),
+            "may_create_class": class_services.can_create_class(request.user),
+        },
     )
 
 

@@ -47,6 +47,7 @@ EXPECTED = {
     "classes:attendance": [R, N, N, OK, N, N, N, OK, OK],
     "classes:calendar": [R, OK, OK, OK, OK, OK, OK, OK, OK],
     "classes:calendar_feed": [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    "classes:class_create": [R, N, N, N, N, N, N, OK, OK],
     "classes:class_export": [R, N, N, OK, N, N, N, OK, OK],
     "classes:list": [R, N, N, OK, OK, N, N, OK, OK],
     "classes:paper": [R, N, N, OK, N, N, N, OK, OK],
@@ -54,6 +55,9 @@ EXPECTED = {
     "classes:qr_image": [R, N, N, OK, N, N, N, OK, OK],
     "classes:roster": [R, N, N, OK, N, N, N, OK, OK],
     "classes:session": [R, N, N, OK, N, N, N, OK, OK],
+    "classes:session_cancel": [R, F, F, F, F, F, F, F, F],
+    "classes:session_create": [R, N, N, OK, N, N, N, OK, OK],
+    "classes:session_edit": [R, N, N, OK, N, N, N, OK, OK],
     "classes:session_export": [R, N, N, OK, N, N, N, OK, OK],
     "classes:sign_in_sheet": [R, N, N, OK, N, N, N, OK, OK],
     "classes:walk_in": [R, F, F, F, F, F, F, F, F],
@@ -232,6 +236,7 @@ POST_EXPECTED = {
     "certificates:issue_session": [R, D, D, D, D],
     "certificates:reissue": [R, D, D, D, D],
     "certificates:revoke": [R, D, D, D, D],
+    "classes:session_cancel": [R, N, N, N, N],
     "classes:walk_in": [R, N, N, N, N],
     "courses:activity_done": [R, R, R, R, R],  # not enrolled: nothing recorded, back to page
     "courses:enrol": [R, R, R, R, R],  # self-enrolment is open to everyone signed in
