@@ -325,7 +325,7 @@ def attempt_grade_essay(
         .get(pk=attempt.pk)
     )
     if not can_grade_attempt(grader, locked):
-        raise PermissionDenied(_("Bạn không chấm bài của học viên ngoài lớp mình dạy."))
+        raise PermissionDenied(_("Bạn không được chấm bài của học viên ngoài các lớp bạn dạy."))
     if locked.status == AttemptStatus.IN_PROGRESS:
         raise QuizError(_("Bài làm chưa được nộp."))
     question = next((q for q in locked.questions if q["id"] == str(question_id)), None)
