@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +26,7 @@ from quizzes.models import (
     QuestionType,
     QuizPage,
 )
+from quizzes.permissions import can_grade_attempt
 from quizzes.question_html import clean_question
 
 # Essays never count towards the automatic pass decision before a trainer marks them.
@@ -343,13 +345,17 @@ def attempt_grade_essay(
 ) -> Attempt:
     """A trainer's mark for one essay; the attempt is re-totalled and may pass.
 
-    Invariant: the mark lies within [0, the question's mark]; only essay questions take one.
+    Invariant: the mark lies within [0, the question's mark]; only essay questions take one;
+    only a grader who may grade this attempt (quizzes.permissions) gives it, else
+    PermissionDenied and nothing is written.
     """
     locked = (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("quiz", "user")
         .get(pk=attempt.pk)
     )
+    if not can_grade_attempt(grader, locked):
+        raise PermissionDenied(_("Bạn không được chấm bài của học viên ngoài các lớp bạn dạy."))
     if locked.status == AttemptStatus.IN_PROGRESS:
         raise QuizError(_("Bài làm chưa được nộp."))
     question = next((q for q in locked.questions if q["id"] == str(question_id)), None)
