@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from courses.models import CourseActivity
+from lms.core.deletion import KeptRecord, KeptRecordQuerySet
 
 
 class QuestionType(models.TextChoices):
@@ -235,17 +236,20 @@ class AttemptStatus(models.TextChoices):
     GRADED = "graded", _("Đã chấm")
 
 
-class Attempt(models.Model):
-    """One attempt; `questions` is the frozen snapshot drawn at start (order, shuffles)."""
+class Attempt(KeptRecord, models.Model):
+    """One attempt; `questions` is the frozen snapshot drawn at start (order, shuffles).
+
+    Attempts are results: never deleted, and they keep their quiz page and person.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("học viên"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="quiz_attempts",
     )
     quiz = models.ForeignKey(
-        QuizPage, verbose_name=_("bài kiểm tra"), on_delete=models.CASCADE, related_name="attempts"
+        QuizPage, verbose_name=_("bài kiểm tra"), on_delete=models.PROTECT, related_name="attempts"
     )
     number = models.PositiveSmallIntegerField(_("lần thứ"), default=1)
     questions = models.JSONField(default=list, encoder=DjangoJSONEncoder)
@@ -267,6 +271,9 @@ class Attempt(models.Model):
         _("tỷ lệ (%)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     passed = models.BooleanField(_("đạt"), null=True)
+
+    objects = KeptRecordQuerySet.as_manager()
+    archive_instead = _("Kết quả làm bài được lưu giữ như đã chấm.")
 
     class Meta:
         verbose_name = _("lượt làm bài")

@@ -44,6 +44,7 @@ class Agency(models.Model):
     merged_at = models.DateField(_("ngày sáp nhập"), null=True, blank=True)
 
     objects = AgencyQuerySet.as_manager()
+    archive_instead = _("Hãy bỏ chọn “Đang hoạt động” hoặc sáp nhập vào đơn vị khác.")
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")
@@ -129,6 +130,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
     objects = UserManager()
+    archive_instead = _("Hãy bỏ chọn “Đang hoạt động” để lưu trữ tài khoản.")
 
     class Meta:
         verbose_name = _("người dùng")
