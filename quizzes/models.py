@@ -1,8 +1,10 @@
 from modelcluster.fields import ParentalKey
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import functions
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -11,6 +13,7 @@ from wagtail.models import Orderable, Page
 
 from courses.models import CourseActivity
 from lms.core.deletion import KeptRecord, KeptRecordQuerySet
+from lms.core.text import nfc
 
 
 class QuestionType(models.TextChoices):
@@ -31,6 +34,11 @@ class TextFormat(models.TextChoices):
     MARKDOWN = "markdown", "Markdown"
 
 
+BANK_NAME_BLANK = _("Tên ngân hàng câu hỏi không được để trống.")
+CATEGORY_PATH_MAX = 500
+CATEGORY_NAME_MAX = 150
+
+
 class QuestionBank(models.Model):
     name = models.CharField(_("tên ngân hàng"), max_length=150, unique=True)
     description = models.TextField(_("mô tả"), blank=True)
@@ -40,9 +48,27 @@ class QuestionBank(models.Model):
         verbose_name = _("ngân hàng câu hỏi")
         verbose_name_plural = _("ngân hàng câu hỏi")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name=""),
+                name="question_bank_has_a_name",
+                violation_error_message=BANK_NAME_BLANK,
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Blanks alone are no name: stored stripped, the constraint refuses what is left empty.
+        self.name = nfc(self.name or "").strip()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.name = nfc(self.name or "").strip()
+        if not self.name:
+            raise ValidationError({"name": BANK_NAME_BLANK})
 
 
 class QuestionCategory(models.Model):
@@ -52,15 +78,24 @@ class QuestionCategory(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
-    name = models.CharField(_("tên nhóm"), max_length=150)
-    path = models.CharField(_("đường dẫn"), max_length=500)
+    name = models.CharField(_("tên nhóm"), max_length=CATEGORY_NAME_MAX)
+    path = models.CharField(_("đường dẫn"), max_length=CATEGORY_PATH_MAX)
 
     class Meta:
         verbose_name = _("nhóm câu hỏi")
         verbose_name_plural = _("nhóm câu hỏi")
         ordering = ["path"]
         constraints = [
-            models.UniqueConstraint(fields=["bank", "path"], name="question_category_unique_path")
+            models.UniqueConstraint(fields=["bank", "path"], name="question_category_unique_path"),
+            # SQLite does not enforce a column's length: the constraint does.
+            models.CheckConstraint(
+                condition=models.lookups.LessThanOrEqual(
+                    functions.Length("path"), CATEGORY_PATH_MAX
+                )
+                & models.lookups.LessThanOrEqual(functions.Length("name"), CATEGORY_NAME_MAX),
+                name="question_category_fits_its_columns",
+                violation_error_message=_("Đường dẫn nhóm câu hỏi quá dài."),
+            ),
         ]
 
     def __str__(self):

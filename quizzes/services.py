@@ -16,6 +16,8 @@ from lms.core.queue import enqueue
 from quizzes import grading
 from quizzes.formats import FormatError, ParsedQuestion, parse_aiken, parse_gift
 from quizzes.models import (
+    CATEGORY_NAME_MAX,
+    CATEGORY_PATH_MAX,
     Attempt,
     AttemptStatus,
     Question,
@@ -374,9 +376,33 @@ def parse_questions(*, text: str, fmt: str):
     return PARSERS[fmt](text)
 
 
+def _category_path(path: str) -> str:
+    return "/".join(part.strip() for part in path.split("/") if part.strip())
+
+
+def _category_errors(questions) -> list[FormatError]:
+    """Categories whose path or last name would not fit their columns, at the question's line."""
+    errors = []
+    for question in questions:
+        path = _category_path(question.category)
+        longest = max((len(part) for part in path.split("/")), default=0)
+        if len(path) > CATEGORY_PATH_MAX or longest > CATEGORY_NAME_MAX:
+            message = _(
+                "nhóm câu hỏi: đường dẫn dài %(length)s ký tự (tối đa %(path_max)s), "
+                "tên nhóm dài nhất %(longest)s ký tự (tối đa %(name_max)s)."
+            ) % {
+                "length": len(path),
+                "path_max": CATEGORY_PATH_MAX,
+                "longest": longest,
+                "name_max": CATEGORY_NAME_MAX,
+            }
+            errors.append(FormatError(line=question.line, message=message))
+    return errors
+
+
 def _category_for(bank: QuestionBank, path: str, cache: dict) -> QuestionCategory | None:
     """Create the category and its parents from a GIFT path like "a/b/c"."""
-    path = "/".join(part.strip() for part in path.split("/") if part.strip())
+    path = _category_path(path)
     if not path:
         return None
     if path in cache:
@@ -393,17 +419,22 @@ def _category_for(bank: QuestionBank, path: str, cache: dict) -> QuestionCategor
 def questions_import(*, bank_name: str, text: str, fmt: str, dry_run: bool = False) -> ImportResult:
     """Import GIFT/Aiken text into a bank (created when missing).
 
-    Invariant: all or nothing — a file with any error, or a dry run, writes no row.
+    Invariant: all or nothing — a file with any error, or a dry run, writes no row. A bank
+    name of blanks raises ValidationError on "name"; a category path longer than its column
+    is an error located at the question's line.
     """
+    named = QuestionBank(name=bank_name)
+    named.clean()
     parsed = parse_questions(text=text, fmt=fmt)
     counts = dict(Counter(q.qtype for q in parsed.questions))
+    errors = [*parsed.errors, *_category_errors(parsed.questions)]
     result = ImportResult(
-        bank=None, questions=parsed.questions, errors=parsed.errors, counts=counts, dry_run=dry_run
+        bank=None, questions=parsed.questions, errors=errors, counts=counts, dry_run=dry_run
     )
-    if parsed.errors or dry_run:
+    if errors or dry_run:
         return result
     with transaction.atomic():
-        bank, _created = QuestionBank.objects.get_or_create(name=bank_name.strip())
+        bank, _created = QuestionBank.objects.get_or_create(name=named.name)
         cache: dict[str, QuestionCategory] = {}
         Question.objects.bulk_create(
             Question(

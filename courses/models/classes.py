@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -114,9 +115,21 @@ class ClassSession(models.Model):
         verbose_name = _("buổi học")
         verbose_name_plural = _("buổi học")
         ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="class_session_ends_after_it_starts",
+                violation_error_message=_("Giờ kết thúc phải sau giờ bắt đầu."),
+            )
+        ]
 
     def __str__(self):
         return self.title or f"{self.training_class} – {self.starts_at:%d/%m/%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("Giờ kết thúc phải sau giờ bắt đầu.")})
 
     @property
     def course(self):
