@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,11 +21,11 @@ DEFAULT_ADVICE = gettext_lazy("Dữ liệu này được lưu giữ để hồ s
 PAGE_ADVICE = gettext_lazy("Hãy “Thu hồi xuất bản” trang (ngừng xuất bản) thay vì xóa.")
 
 
-def _refuse(objects) -> ProtectedError:
-    objects = list(objects)
-    label = objects[0]._meta.verbose_name if objects else ""
+def _refuse(model, rows) -> ProtectedError:
     return ProtectedError(
-        _("%(kind)s là hồ sơ phải lưu giữ, không được xóa.") % {"kind": label}, objects
+        _("%(kind)s là hồ sơ phải lưu giữ, không được xóa.")
+        % {"kind": capfirst(model._meta.verbose_name)},
+        rows,
     )
 
 
@@ -32,13 +33,17 @@ class KeptRecord:
     """A row of training history: it is archived (withdrawn, revoked, re-marked), never deleted."""
 
     def delete(self, *args, **kwargs):
-        raise _refuse([self])
+        raise _refuse(type(self), [self])
 
 
 class KeptRecordQuerySet(models.QuerySet):
     def delete(self):
-        raise _refuse(self[:20])
+        rows = list(self[:20])
+        if not rows:
+            return 0, {}  # deleting nothing removes no history
+        raise _refuse(self.model, rows)
 
+    delete.alters_data = True
     delete.queryset_only = True
 
 
