@@ -185,8 +185,8 @@ def test_category_path_longer_than_its_column_is_a_located_import_error(tmp_path
         call_command("import_questions", str(questions), "--format", "gift", "--bank", "Dài")
 
     [error] = result.errors
-    assert error.line == 5 and "nhóm câu hỏi" in error.message
-    assert f"{questions}:5: nhóm câu hỏi" in capsys.readouterr().err
+    assert error.line == 3 and "nhóm câu hỏi" in error.message  # the $CATEGORY line
+    assert f"{questions}:3: đường dẫn nhóm câu hỏi" in capsys.readouterr().err
     assert not QuestionBank.objects.exists()
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0004_history_is_protected'),
+        ('quizzes', '0007_history_is_protected'),
     ]
 
     operations = [

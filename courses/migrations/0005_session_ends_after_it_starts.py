@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0003_history_is_protected'),
+        ('courses', '0004_history_is_protected'),
     ]
 
     operations = [

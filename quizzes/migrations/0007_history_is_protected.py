@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0003_quiz_slot_exclude_essays'),
+        ('quizzes', '0006_random_ids_for_attempts_in_progress'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
