@@ -483,8 +483,11 @@ def questions_import(*, bank_name: str, text: str, fmt: str, dry_run: bool = Fal
 
     Invariants: all or nothing — a file with any error, or a dry run, writes no row; category
     paths stay within MAX_CATEGORY_DEPTH levels and the column lengths; question, answer and
-    feedback HTML is cleaned to the allow-list before it is stored.
+    feedback HTML is cleaned to the allow-list before it is stored. A bank name of blanks
+    raises ValidationError on "name".
     """
+    named = QuestionBank(name=bank_name)
+    named.clean()
     parsed = parse_questions(text=text, fmt=fmt)
     errors = sorted(
         [*parsed.errors, *_category_errors(parsed.questions)], key=lambda error: error.line
@@ -496,7 +499,7 @@ def questions_import(*, bank_name: str, text: str, fmt: str, dry_run: bool = Fal
     if errors or dry_run:
         return result
     with transaction.atomic():
-        bank, _created = QuestionBank.objects.get_or_create(name=bank_name.strip())
+        bank, _created = QuestionBank.objects.get_or_create(name=named.name)
         cache: dict[str, QuestionCategory] = {}
         Question.objects.bulk_create(_question_row(bank, q, cache) for q in parsed.questions)
     result.bank = bank

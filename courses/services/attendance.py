@@ -10,7 +10,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
@@ -56,7 +58,13 @@ class RosterEntry:
 
 
 class AttendanceError(Exception):
-    """A check-in or mark that must not be recorded; the message is shown to the user."""
+    """A check-in or mark that must not be recorded; the message is shown to the user.
+
+    `field` names the form field the message is about, when there is one."""
+
+    def __init__(self, message, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def _roster_rows(members, session_id: int):
@@ -481,7 +489,14 @@ def walk_in_add(
     email = (email or "").strip().lower()
     full_name = nfc(full_name)
     if not email:
-        raise AttendanceError(_("Cần nhập email."))
+        raise AttendanceError(_("Cần nhập email."), field="email")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise AttendanceError(
+            _("Email: “%(email)s” không phải là địa chỉ email.") % {"email": email[:80]},
+            field="email",
+        ) from None
     User = get_user_model()
     user = User.objects.filter(email=email).first()
     if user is None:
