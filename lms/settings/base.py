@@ -170,6 +170,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "region_name": env("AWS_S3_REGION_NAME", default=None),
             "access_key": env("AWS_ACCESS_KEY_ID", default=None),
             "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
@@ -230,6 +231,17 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "md", "txt", "zip"]
 SITE_URL = env("SITE_URL", default=WAGTAILADMIN_BASE_URL)
+# The admin fetches nothing from the internet (closed provincial intranets): no Gravatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Video players lessons may embed; the Content-Security-Policy allows them in frame-src.
+CSP_EMBED_ORIGINS = env.list(
+    "CSP_EMBED_ORIGINS",
+    default=[
+        "https://www.youtube.com",
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+    ],
+)
 
 LOGGING = {
     "version": 1,
