@@ -54,3 +54,22 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith(EXEMPT_PREFIXES):
             response.headers.setdefault("Content-Security-Policy", content_security_policy())
         return response
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before any middleware that needs the session store or the cache.
+
+    Placed first, so a Redis outage is reported as 503 naming the cache instead of ending
+    in a 500 from the session or page-cache middleware, and a probe over plain HTTP to the
+    node's own address is answered rather than redirected or refused by ALLOWED_HOSTS.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            from lms.core.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)
