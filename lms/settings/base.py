@@ -122,6 +122,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 LOGIN_URL = "account_login"
+# The admins' login pages send people to allauth's (lms.urls); passwords are reset through
+# allauth's rate-limited form, not Wagtail's.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 LOGIN_REDIRECT_URL = "/"
 
 # allauth: e-mail is the login; verification is mandatory before learning starts.
