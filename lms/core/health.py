@@ -57,7 +57,7 @@ def check_broker() -> str:
     from kombu import Connection
 
     with Connection(url, connect_timeout=BROKER_TIMEOUT_SECONDS) as conn:
-        conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+        conn.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT_SECONDS)
     return OK
 
 

@@ -99,3 +99,19 @@ def test_probe_to_the_node_address_over_http_is_answered(client, settings):
 
     assert response.status_code == 200
     assert client.get("/", HTTP_HOST="10.0.0.5:8000").status_code == 400
+
+
+def test_reachable_broker_is_ok(client, settings):
+    import os
+
+    from tests.conftest import _broker_reachable, _skip_or_fail
+
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url or not _broker_reachable(url):
+        _skip_or_fail("no celery broker configured (set CELERY_BROKER_URL)")
+    settings.CELERY_BROKER_URL = url
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["checks"]["broker"] == "ok"
