@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from courses.formats.roster import RosterRow, read_roster
 from courses.models import ClassMember, ClassSession, Enrolment
 from lms.accounts.models import Agency
+from lms.core import spreadsheets
 from lms.core.audit import audit_record
 from lms.core.text import nfc
 
@@ -104,11 +105,16 @@ def roster_import(
     writes nothing and reports what would happen; running the same file twice changes nothing
     the second time (users are found by e-mail, enrolment and membership are unique).
     """
-    parsed = read_roster(data, filename)
+    parsed = read_roster(data, filename, limits=spreadsheets.ImportLimits.from_settings())
     messages = _messages()
     result = RosterImportResult(
         errors=[
-            RosterError(error.row, messages.get(error.code, error.message).format(**error.params))
+            RosterError(
+                error.row,
+                spreadsheets.describe(error.code, error.params)
+                if error.code in spreadsheets.CODES
+                else messages.get(error.code, error.message).format(**error.params),
+            )
             for error in parsed.errors
         ]
     )

@@ -2,8 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from courses.forms import MAX_ROSTER_BYTES
 from courses.models import ClassSession
 from courses.services.roster import roster_import
+from lms.core.errorlists import first_errors
 
 
 class Command(BaseCommand):
@@ -21,6 +23,10 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{path}: file not found")
+        if path.stat().st_size > MAX_ROSTER_BYTES:  # the same cap as the upload form
+            raise CommandError(
+                f"{path}: {path.stat().st_size} bytes; a roster is at most {MAX_ROSTER_BYTES}"
+            )
         class_session = (
             ClassSession.objects.select_related("training_class__course").filter(pk=session).first()
         )
@@ -37,9 +43,12 @@ class Command(BaseCommand):
             dry_run=dry_run,
             skip_invalid=skip_invalid,
         )
-        for error in result.errors:
+        excerpt = first_errors(result.errors)
+        for error in excerpt:
             where = f"row {error.row}" if error.row else str(path)
             self.stderr.write(f"{where}: {error.message}")
+        if excerpt.more:
+            self.stderr.write(excerpt.more_text)
         verb = "would be" if dry_run or not result.written else "were"
         self.stdout.write(
             f"{len(result.rows)} valid rows; users created: {result.created}, linked: "

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lms.core.errorlists import first_errors
 from quizzes.services import questions_import
 
 
@@ -29,8 +30,11 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: cannot read ({exc.strerror})") from None
         result = questions_import(bank_name=bank, text=text, fmt=fmt, dry_run=dry_run)
         if result.errors:
-            for error in result.errors:
+            excerpt = first_errors(result.errors)
+            for error in excerpt:
                 self.stderr.write(f"{file}:{error.line}: {error.message}")
+            if excerpt.more:
+                self.stderr.write(excerpt.more_text)
             raise CommandError(f"{len(result.errors)} error(s); nothing imported")
         for qtype, count in sorted(result.counts.items()):
             self.stdout.write(f"{qtype}: {count}")
