@@ -67,7 +67,8 @@ class ImportLimits:
 
 @dataclass
 class SpreadsheetRefused(Exception):
-    """The file is refused before it is read; `code` is one of CODES."""
+    """The file is refused before it is read: `code` is one of CODES, or "archive_damaged",
+    which each reader reports as its own "not a readable workbook" error."""
 
     code: str
     params: dict = field(default_factory=dict)
@@ -76,7 +77,8 @@ class SpreadsheetRefused(Exception):
         return f"{self.code}: {self.params}"
 
 
-CODES = ("too_many_rows", "too_many_columns", "archive_too_large", "archive_damaged")
+# The refusals `describe` words; readers pass them on to the services unchanged.
+CODES = ("too_many_rows", "too_many_columns", "archive_too_large")
 
 
 def describe(code: str, params: dict) -> str:
@@ -89,9 +91,6 @@ def describe(code: str, params: dict) -> str:
         "archive_too_large": _(
             "tệp .xlsx giải nén ra quá lớn hoặc nén bất thường (tối đa %(limit_mb)s MB); "
             "hãy mở bằng Excel, xóa các ô thừa và lưu lại"
-        ),
-        "archive_damaged": _(
-            "tệp .xlsx bị hỏng hoặc không đúng cấu trúc; hãy mở bằng Excel và lưu lại"
         ),
     }
     return messages[code] % params
