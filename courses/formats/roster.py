@@ -179,7 +179,7 @@ def read_roster(
     A row with any error is left out of `rows`. Blank rows are skipped silently. A file beyond
     `limits` (rows, columns, inflated size) is refused before calamine or pandas allocate it.
     """
-    limits = limits or ImportLimits()
+    limits = limits or ImportLimits.current()
     unknown = set(required) - set(FIELDS)
     if unknown:
         raise ValueError(f"unknown roster fields: {sorted(unknown)}")

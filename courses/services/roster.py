@@ -44,7 +44,7 @@ def _messages() -> dict[str, str]:
         "missing_value": _("thiếu giá trị ở cột {column}"),
         "invalid_email": _("email không hợp lệ “{email}”"),
         "duplicate_email": _("email {email} bị trùng, đã có ở dòng {first_row}"),
-    }
+    } | spreadsheets.refusal_messages()
 
 
 @dataclass
@@ -116,12 +116,7 @@ def roster_import(
     messages = _messages()
     result = RosterImportResult(
         errors=[
-            RosterError(
-                error.row,
-                spreadsheets.describe(error.code, error.params)
-                if error.code in spreadsheets.CODES
-                else messages.get(error.code, error.message).format(**error.params),
-            )
+            RosterError(error.row, messages.get(error.code, error.message).format(**error.params))
             for error in parsed.errors
         ]
     )

@@ -31,6 +31,7 @@ __all__ = [
     "check_table_extent",
     "check_workbook",
     "describe",
+    "refusal_messages",
 ]
 
 _CHUNK = 64 * 1024
@@ -48,6 +49,13 @@ class ImportLimits:
     max_uncompressed_bytes: int = 64 * 1024 * 1024  # all members of a package together
     max_compression_ratio: int = 100  # Excel's own sheets stay below 30
     max_members: int = 1_000
+
+    @classmethod
+    def current(cls) -> "ImportLimits":
+        """The IMPORT_MAX_* settings inside the project, the defaults in a bare reader test."""
+        from django.conf import settings
+
+        return cls.from_settings() if settings.configured else cls()
 
     @classmethod
     def from_settings(cls) -> "ImportLimits":
@@ -81,19 +89,23 @@ class SpreadsheetRefused(Exception):
 CODES = ("too_many_rows", "too_many_columns", "archive_too_large")
 
 
-def describe(code: str, params: dict) -> str:
-    """The refusal in the user's language (Vietnamese source text)."""
+def refusal_messages() -> dict[str, str]:
+    """Code -> the refusal in the active language (Vietnamese source), `{name}` placeholders
+    like `lms.core.table_messages`."""
     from django.utils.translation import gettext as _
 
-    messages = {
-        "too_many_rows": _("tệp có hơn %(limit)s dòng; hãy chia danh sách thành nhiều tệp nhỏ hơn"),
-        "too_many_columns": _("tệp có hơn %(limit)s cột; hãy chỉ giữ các cột cần nhập rồi lưu lại"),
+    return {
+        "too_many_rows": _("tệp có hơn {limit} dòng; hãy chia danh sách thành nhiều tệp nhỏ hơn"),
+        "too_many_columns": _("tệp có hơn {limit} cột; hãy chỉ giữ các cột cần nhập rồi lưu lại"),
         "archive_too_large": _(
-            "tệp .xlsx giải nén ra quá lớn hoặc nén bất thường (tối đa %(limit_mb)s MB); "
+            "tệp .xlsx giải nén ra quá lớn hoặc nén bất thường (tối đa {limit_mb} MB); "
             "hãy mở bằng Excel, xóa các ô thừa và lưu lại"
         ),
     }
-    return messages[code] % params
+
+
+def describe(code: str, params: dict) -> str:
+    return refusal_messages()[code].format(**params)
 
 
 def check_table_extent(*, rows: int, columns: int, limits: ImportLimits) -> None:

@@ -235,23 +235,26 @@ def _limit_memory():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("name", ["sparse", "lying_header", "csv"])
-def test_import_roster_command_survives_hostile_file_under_memory_limit(
-    name, class_session, tmp_path
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        ("import_roster", "sparse"),
+        ("import_roster", "lying_header"),
+        ("import_roster", "csv"),
+        ("import_agencies", "sparse"),
+        ("import_plans", "lying_header"),
+    ],
+)
+def test_import_command_survives_hostile_file_under_memory_limit(
+    command, name, class_session, tmp_path
 ):
-    path = tmp_path / ("roster.csv" if name == "csv" else "roster.xlsx")
+    path = tmp_path / ("list.csv" if name == "csv" else "list.xlsx")
     path.write_bytes(invalid_csv(200_000) if name == "csv" else HOSTILE_WORKBOOKS[name]())
+    options = ["--session", str(class_session.pk)] if command == "import_roster" else []
 
     started = time.monotonic()
     finished = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "manage.py",
-            "import_roster",
-            str(path),
-            "--session",
-            str(class_session.pk),
-        ],
+        [sys.executable, "manage.py", command, str(path), *options],
         cwd=ROOT,
         env={
             "PATH": "/usr/bin:/bin",
@@ -367,3 +370,49 @@ def test_bulk_enrolment_lists_50_errors_and_counts_the_rest(client, trainer, cou
     assert len(page) < 30_000
     assert page.count("không hợp lệ") == 50
     assert "và 4950 lỗi khác" in page
+
+
+# --- the directory and plan importers read through lms.core.tables ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("filename", "make"),
+    [
+        ("danh-muc.xlsx", sparse_workbook),
+        ("danh-muc.xlsx", lying_workbook),
+        ("danh-muc.csv", lambda: invalid_csv(200_000)),
+    ],
+)
+def test_table_reader_refuses_hostile_files(filename, make):
+    from lms.core.tables import TableError, read_table
+
+    with pytest.raises(TableError) as refused:
+        read_table(make(), filename)
+
+    assert refused.value.code in ("too_many_rows", "archive_too_large")
+
+
+def test_agency_directory_upload_refuses_sparse_workbook(client, officer):
+    client.force_login(officer)
+
+    response = client.post(
+        "/admin/agencies/import/", {"file": _upload("danh-muc.xlsx", sparse_workbook())}
+    )
+
+    page = response.content.decode()
+    assert "hơn 20000 dòng" in page
+    assert len(page) < 100_000  # the Wagtail admin frame alone is most of it
+
+
+def test_agency_directory_upload_lists_50_errors_and_counts_the_rest(client, officer):
+    client.force_login(officer)
+    lines = ["Mã đơn vị,Tên đơn vị,Loại"] + [f"X{n},Đơn vị {n},không rõ" for n in range(3_000)]
+
+    response = client.post(
+        "/admin/agencies/import/",
+        {"file": _upload("danh-muc.csv", ("\n".join(lines) + "\n").encode())},
+    )
+
+    page = response.content.decode()
+    assert "lỗi khác" in page
+    assert page.count("<li>Dòng ") == 50

@@ -2,10 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.forms import MAX_ROSTER_BYTES
 from courses.models import ClassSession
 from courses.services.roster import roster_import
 from lms.core.errorlists import first_errors
+from lms.core.uploads import read_import_file
 
 
 class Command(BaseCommand):
@@ -21,12 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, session, dry_run, skip_invalid, **options):
         path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"{path}: file not found")
-        if path.stat().st_size > MAX_ROSTER_BYTES:  # the same cap as the upload form
-            raise CommandError(
-                f"{path}: {path.stat().st_size} bytes; a roster is at most {MAX_ROSTER_BYTES}"
-            )
+        data = read_import_file(file)  # the upload form's size cap, checked before reading
         class_session = (
             ClassSession.objects.select_related("training_class__course").filter(pk=session).first()
         )
@@ -37,7 +32,7 @@ class Command(BaseCommand):
         actor = class_session.training_class.trainers.order_by("pk").first()
         result = roster_import(
             session=class_session,
-            data=path.read_bytes(),
+            data=data,
             filename=path.name,
             actor=actor,
             dry_run=dry_run,
