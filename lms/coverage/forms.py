@@ -5,20 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage, Edition, Track
 from lms.accounts.models import AgencyKind
+from lms.core.dates import day_range_error
 
-from .selectors import DEFAULT_THRESHOLD_PCT, PERIOD_FIRST_DAY, PERIOD_LAST_DAY, CoverageFilter
+from .selectors import DEFAULT_THRESHOLD_PCT, CoverageFilter
 
 DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def period_day_error(day: dt.date) -> str | None:
-    """Why `day` cannot bound a coverage period (None when it can); shared with the command."""
-    if PERIOD_FIRST_DAY <= day <= PERIOD_LAST_DAY:
-        return None
-    return _("Ngày phải nằm trong khoảng %(first)s – %(last)s.") % {
-        "first": PERIOD_FIRST_DAY.strftime("%d/%m/%Y"),
-        "last": PERIOD_LAST_DAY.strftime("%d/%m/%Y"),
-    }
 
 
 class CoverageFilterForm(forms.Form):
@@ -62,7 +53,7 @@ class CoverageFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         for name in ("since", "until"):
-            error = data.get(name) and period_day_error(data[name])
+            error = data.get(name) and day_range_error(data[name])
             if error:
                 self.add_error(name, error)  # also drops the day from cleaned_data
         since, until = data.get("since"), data.get("until")

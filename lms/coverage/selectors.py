@@ -38,12 +38,6 @@ COLUMNS = [
 ]
 
 
-# Period filters accept these days only: beyond them a date is a typing mistake, and 01/01/0001
-# or 31/12/9999 overflow when turned into an instant in the site's time zone.
-PERIOD_FIRST_DAY = dt.date(2000, 1, 1)
-PERIOD_LAST_DAY = dt.date(2100, 12, 31)
-
-
 @dataclass(frozen=True)
 class CoverageFilter:
     """What to count. Dates are calendar days in the site's time zone, both ends included."""

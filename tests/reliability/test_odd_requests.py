@@ -60,6 +60,11 @@ def test_coverage_report_refuses_dates_outside_the_range(
     assert not output.exists()
 
 
+def test_rerender_certificates_refuses_a_since_outside_the_range(db):
+    with pytest.raises(CommandError, match=f"--since 01/01/0001: {RANGE_MESSAGE}"):
+        call_command("rerender_certificates", "--since", "01/01/0001")
+
+
 # --- coverage_report --output ------------------------------------------------------------
 
 

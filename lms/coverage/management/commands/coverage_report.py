@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from courses.models import Track
-from lms.coverage.forms import period_day_error
+from lms.core.dates import day_range_error
 from lms.coverage.reports import UnknownAgency, coverage_report, render_file
 from lms.coverage.selectors import CoverageFilter
 
@@ -19,7 +19,7 @@ def parse_date(option: str, value: str | None) -> dt.date | None:
             day = dt.datetime.strptime(value.strip(), date_format).date()
         except ValueError:
             continue
-        error = period_day_error(day)
+        error = day_range_error(day)
         if error:
             raise CommandError(f"--{option} {value}: {error}")
         return day
