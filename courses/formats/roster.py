@@ -12,11 +12,17 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import pandas as pd
+
+from lms.core.spreadsheets import (
+    ImportLimits,
+    SpreadsheetRefused,
+    check_table_extent,
+    check_workbook,
+)
 
 __all__ = [
     "FIELDS",
@@ -59,6 +65,12 @@ MSG_NO_DATA_ROWS = "the file has a header row but no data rows"
 MSG_MISSING_VALUE = "missing value in column {column}"
 MSG_INVALID_EMAIL = 'invalid e-mail "{email}"'
 MSG_DUPLICATE_EMAIL = "duplicate e-mail {email}, first seen on row {first_row}"
+MSG_TOO_MANY_ROWS = "the file has more than {limit} rows; split it into smaller files"
+MSG_TOO_MANY_COLUMNS = "the file has more than {limit} columns; keep only the columns to import"
+MSG_ARCHIVE_TOO_LARGE = (
+    "the .xlsx file inflates beyond {limit_mb} MB or is compressed abnormally; "
+    "open it in Excel, delete unused cells and save it again"
+)
 
 MESSAGES = {
     "unsupported_file_type": MSG_UNSUPPORTED_FILE_TYPE,
@@ -74,6 +86,10 @@ MESSAGES = {
     "missing_value": MSG_MISSING_VALUE,
     "invalid_email": MSG_INVALID_EMAIL,
     "duplicate_email": MSG_DUPLICATE_EMAIL,
+    # Refusals of lms.core.spreadsheets, before the file is read.
+    "too_many_rows": MSG_TOO_MANY_ROWS,
+    "too_many_columns": MSG_TOO_MANY_COLUMNS,
+    "archive_too_large": MSG_ARCHIVE_TOO_LARGE,
 }
 
 # The header is often below a title ("DANH SÁCH HỌC VIÊN ...") and blank rows.
@@ -152,21 +168,27 @@ _HEADER_LOOKUP = {
 
 
 def read_roster(
-    data: bytes, filename: str, *, required: tuple[str, ...] = ("full_name", "email")
+    data: bytes,
+    filename: str,
+    *,
+    required: tuple[str, ...] = ("full_name", "email"),
+    limits: ImportLimits | None = None,
 ) -> RosterResult:
     """Parse a roster; never raises on bad input, every problem is a located `RowError`.
 
-    A row with any error is left out of `rows`. Blank rows are skipped silently.
+    A row with any error is left out of `rows`. Blank rows are skipped silently. A file beyond
+    `limits` (rows, columns, inflated size) is refused before calamine or pandas allocate it.
     """
+    limits = limits or ImportLimits.current()
     unknown = set(required) - set(FIELDS)
     if unknown:
         raise ValueError(f"unknown roster fields: {sorted(unknown)}")
 
     extension = PurePath(filename).suffix.lower()
     if extension == ".csv":
-        table = _read_csv(data)
+        table = _read_csv(data, limits)
     elif extension == ".xlsx":
-        table = _read_xlsx(data)
+        table = _read_xlsx(data, limits)
     else:
         return _failed(0, "unsupported_file_type", extension=extension or filename)
     if isinstance(table, RosterResult):
@@ -174,7 +196,7 @@ def read_roster(
     return _validate(table, required)
 
 
-def _read_csv(data: bytes) -> pd.DataFrame | RosterResult:
+def _read_csv(data: bytes, limits: ImportLimits) -> pd.DataFrame | RosterResult:
     if data.startswith(b"PK\x03\x04"):
         return _failed(0, "csv_is_workbook")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
@@ -200,12 +222,17 @@ def _read_csv(data: bytes) -> pd.DataFrame | RosterResult:
     line = 1
     try:
         for record in reader:
+            while record and not record[-1]:  # Excel pads rows with empty cells: ";;;;"
+                record.pop()
             records.append(record)
             line_numbers.append(line)  # a quoted cell may span lines; the row starts here
+            check_table_extent(rows=len(records), columns=len(record), limits=limits)
             line = reader.line_num + 1
     except csv.Error:  # only a cell over the csv module's 128 KiB limit gets here
         return _failed(0, "csv_unreadable", line=line)
-    width = max(map(len, records))  # title and blank lines are shorter than the table
+    except SpreadsheetRefused as refused:
+        return _failed(0, refused.code, **refused.params)
+    width = max(map(len, records), default=0)  # title and blank lines are shorter than the table
     records = [record + [""] * (width - len(record)) for record in records]
     return pd.DataFrame(records, index=line_numbers)
 
@@ -229,12 +256,18 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_xlsx(data: bytes) -> pd.DataFrame | RosterResult:
+def _read_xlsx(data: bytes, limits: ImportLimits) -> pd.DataFrame | RosterResult:
     """The first worksheet as a table, read with calamine (Rust): about 0.1 s for a 5 000-row
     class list where openpyxl took 0.6 s. pandas converts the cells as it did for openpyxl
     ("N/A" and empty cells are NaN, whole-number floats come back as int, dates as datetime)."""
     try:
-        _check_archive(data)
+        # Also what testzip() did: calamine does not always compare the members' checksums.
+        check_workbook(data, limits=limits)
+    except SpreadsheetRefused as refused:
+        if refused.code == "archive_damaged":
+            return _failed(0, "not_xlsx")
+        return _failed(0, refused.code, **refused.params)
+    try:
         with pd.ExcelFile(io.BytesIO(data), engine="calamine") as book:
             # By name: index 0 in calamine counts chart sheets, which hold no cells.
             first = book.sheet_names[0]
@@ -247,15 +280,6 @@ def _read_xlsx(data: bytes) -> pd.DataFrame | RosterResult:
     # read_excel keeps leading and inner blank rows, so position i is spreadsheet row i + 1.
     table.index = range(1, len(table) + 1)
     return table
-
-
-def _check_archive(data: bytes) -> None:
-    """Raise on a damaged archive. calamine does not always compare the members' checksums: a
-    bit flipped in a compressed worksheet can come out as other cell text instead of an error."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        damaged = archive.testzip()
-    if damaged is not None:
-        raise zipfile.BadZipFile(f"bad CRC in {damaged}")
 
 
 def _recognised(cells) -> dict[str, int]:

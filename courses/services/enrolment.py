@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from courses.formats.roster import read_roster
 from courses.models import CoursePage, Enrolment, EnrolmentSource, EnrolmentStatus
 from lms.accounts import roles
+from lms.core import spreadsheets
 from lms.core.audit import audit_record, audit_record_many
 
 
@@ -201,11 +202,16 @@ def enrolment_bulk_create(
     person outside it reads as not found); when any row fails, the result lists every failure
     as "Dòng N: ..." and no enrolment is written.
     """
-    parsed = read_roster(data, filename, required=("email",))
+    parsed = read_roster(
+        data, filename, required=("email",), limits=spreadsheets.ImportLimits.from_settings()
+    )
     result = BulkResult()
     for error in parsed.errors:
         template = ROSTER_MESSAGES.get(error.code)
-        message = str(template) % error.params if template else error.message
+        if error.code in spreadsheets.CODES:
+            message = spreadsheets.describe(error.code, error.params)
+        else:
+            message = str(template) % error.params if template else error.message
         result.errors.append(_located(error.row, message))
     if result.errors:
         return result

@@ -14,6 +14,7 @@ from courses.formats.roster import RosterRow, read_roster
 from courses.models import ClassMember, ClassSession, Enrolment
 from lms.accounts.matching import AgencyMatcher
 from lms.accounts.models import Agency
+from lms.core import spreadsheets
 from lms.core.audit import audit_record
 from lms.core.text import nfc
 
@@ -43,7 +44,7 @@ def _messages() -> dict[str, str]:
         "missing_value": _("thiếu giá trị ở cột {column}"),
         "invalid_email": _("email không hợp lệ “{email}”"),
         "duplicate_email": _("email {email} bị trùng, đã có ở dòng {first_row}"),
-    }
+    } | spreadsheets.refusal_messages()
 
 
 @dataclass
@@ -111,7 +112,7 @@ def roster_import(
     writes nothing and reports what would happen; running the same file twice changes nothing
     the second time (users are found by e-mail, enrolment and membership are unique).
     """
-    parsed = read_roster(data, filename)
+    parsed = read_roster(data, filename, limits=spreadsheets.ImportLimits.from_settings())
     messages = _messages()
     result = RosterImportResult(
         errors=[

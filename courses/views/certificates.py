@@ -19,6 +19,7 @@ from courses.services import certificates as service
 from courses.services.ratelimit import rate_limit_exceeded
 from lms.accounts.models import Agency
 from lms.core.addresses import client_address
+from lms.core.redirects import safe_next
 
 VERIFY_LIMIT_PER_MINUTE = getattr(settings, "CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
 # Lazy: the labels are built at import time but shown in the request's language.
@@ -227,7 +228,7 @@ def revoke(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Đã thu hồi chứng nhận %(code)s.") % {"code": certificate.code})
-    return redirect(request.POST.get("next") or reverse("certificates:manage"))
+    return redirect(safe_next(request, reverse("certificates:manage")))
 
 
 @login_required

@@ -270,8 +270,13 @@ def _export_response(header, rows, *, fmt: str, stem: str) -> HttpResponse:
     return response
 
 
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
 @login_required
 def session_export(request, session_id: int, fmt: str):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
     session = _trainer_session(request, session_id)
     header, rows = class_services.attendance_export_rows([session])
     return _export_response(header, rows, fmt=fmt, stem=f"diem-danh-buoi-{session.pk}")
@@ -279,6 +284,8 @@ def session_export(request, session_id: int, fmt: str):
 
 @login_required
 def class_export(request, class_id: int, fmt: str):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
     training_class = class_services.class_for_trainer(user=request.user, class_id=class_id)
     if training_class is None:
         raise Http404

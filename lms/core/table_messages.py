@@ -3,6 +3,8 @@ importer (rosters, enrolment lists, the agency directory, training plans)."""
 
 from django.utils.translation import gettext as _
 
+from .spreadsheets import refusal_messages
+
 
 def table_messages() -> dict[str, str]:
     """Error code -> message in the active language, with `{name}` placeholders."""
@@ -24,4 +26,4 @@ def table_messages() -> dict[str, str]:
         "missing_column": _("thiếu cột {column}"),
         "no_data_rows": _("tệp có dòng tiêu đề nhưng không có dòng dữ liệu nào"),
         "missing_value": _("thiếu giá trị ở cột {column}"),
-    }
+    } | refusal_messages()

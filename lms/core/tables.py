@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 
+from .spreadsheets import ImportLimits, SpreadsheetRefused, check_table_extent, check_workbook
+
 __all__ = ["TableError", "header_key", "read_table", "cell_text"]
 
 BOM = b"\xef\xbb\xbf"
@@ -48,18 +50,24 @@ def cell_text(value) -> str:
 
 
 def read_table(
-    data: bytes, filename: str, *, score: Callable[[list[str]], int] = lambda cells: 0
+    data: bytes,
+    filename: str,
+    *,
+    score: Callable[[list[str]], int] = lambda cells: 0,
+    limits: ImportLimits | None = None,
 ) -> list[tuple[int, list[str]]]:
     """(row number, cells) of every row of the file's first sheet, blank rows included.
 
     `score` rates a candidate header row; for CSV the delimiter under which the top lines score
-    best is used (Excel in Vietnamese locales writes ';', copy-paste gives tabs).
+    best is used (Excel in Vietnamese locales writes ';', copy-paste gives tabs). A file beyond
+    `limits` (default: the IMPORT_MAX_* settings) is refused before it is read.
     """
+    limits = limits or ImportLimits.current()
     extension = PurePath(filename).suffix.lower()
     if extension == ".csv":
-        return _read_csv(data, score)
+        return _read_csv(data, score, limits)
     if extension == ".xlsx":
-        return _read_xlsx(data)
+        return _read_xlsx(data, limits)
     raise TableError("unsupported_file_type", {"extension": extension or filename})
 
 
@@ -86,7 +94,7 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _read_csv(data: bytes, score) -> list[tuple[int, list[str]]]:
+def _read_csv(data: bytes, score, limits: ImportLimits) -> list[tuple[int, list[str]]]:
     text = _decode(data)
     head = "\n".join(text.splitlines()[:15])
 
@@ -102,16 +110,26 @@ def _read_csv(data: bytes, score) -> list[tuple[int, list[str]]]:
     rows, line = [], 1
     try:
         for record in reader:
+            while record and not record[-1]:  # Excel pads rows with empty cells: ";;;;"
+                record.pop()
+            check_table_extent(rows=len(rows) + 1, columns=len(record), limits=limits)
             rows.append((line, [cell_text(cell) for cell in record]))
             line = reader.line_num + 1
     except csv.Error:
         raise TableError("csv_unreadable", {"line": line}) from None
+    except SpreadsheetRefused as refused:
+        raise TableError(refused.code, refused.params) from None
     return rows
 
 
-def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+def _read_xlsx(data: bytes, limits: ImportLimits) -> list[tuple[int, list[str]]]:
     from python_calamine import CalamineWorkbook
 
+    try:
+        check_workbook(data, limits=limits)
+    except SpreadsheetRefused as refused:
+        code = "not_xlsx" if refused.code == "archive_damaged" else refused.code
+        raise TableError(code, refused.params) from None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = book.get_sheet_by_index(0)

@@ -5,9 +5,10 @@ not what they claim to be, before a single byte is parsed or stored.
 """
 
 import zipfile
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -80,3 +81,18 @@ def check_upload(file, *, allowed=(".csv", ".xlsx"), max_bytes: int = DEFAULT_MA
                 code="content",
             )
     file.seek(0)
+
+
+def read_import_file(file: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a file named on an import command's line, with the upload forms' size cap:
+    its size is checked before a byte is read. CommandError names the problem."""
+    path = Path(file)
+    if not path.is_file():
+        raise CommandError(f"{path}: file not found")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise CommandError(f"{path}: {size} bytes; an import file is at most {max_bytes} bytes")
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"{path}: cannot read ({error.strerror})") from error

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage, Edition, Track
 from lms.accounts.models import AgencyKind
+from lms.core.dates import day_range_error
 
 from .selectors import DEFAULT_THRESHOLD_PCT, CoverageFilter
 
@@ -51,6 +52,10 @@ class CoverageFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("since", "until"):
+            error = data.get(name) and day_range_error(data[name])
+            if error:
+                self.add_error(name, error)  # also drops the day from cleaned_data
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error("until", _("Ngày kết thúc phải sau ngày bắt đầu."))

@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from courses.models import ClassSession
 from courses.services.roster import roster_import
+from lms.core.errorlists import first_errors
+from lms.core.uploads import read_import_file
 
 
 class Command(BaseCommand):
@@ -19,8 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, session, dry_run, skip_invalid, **options):
         path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"{path}: file not found")
+        data = read_import_file(file)  # the upload form's size cap, checked before reading
         class_session = (
             ClassSession.objects.select_related("training_class__course").filter(pk=session).first()
         )
@@ -31,15 +32,18 @@ class Command(BaseCommand):
         actor = class_session.training_class.trainers.order_by("pk").first()
         result = roster_import(
             session=class_session,
-            data=path.read_bytes(),
+            data=data,
             filename=path.name,
             actor=actor,
             dry_run=dry_run,
             skip_invalid=skip_invalid,
         )
-        for error in result.errors:
+        excerpt = first_errors(result.errors)
+        for error in excerpt:
             where = f"row {error.row}" if error.row else str(path)
             self.stderr.write(f"{where}: {error.message}")
+        if excerpt.more:
+            self.stderr.write(excerpt.more_text)
         verb = "would be" if dry_run or not result.written else "were"
         self.stdout.write(
             f"{len(result.rows)} valid rows; users created: {result.created}, linked: "

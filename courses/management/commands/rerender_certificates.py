@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from courses.services.certificates import certificate_rerender_pdf, certificates_with_stale_links
+from lms.core.dates import day_range_error
 from lms.core.links import site_url
 
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
                     day = dt.date.fromisoformat(since.strip())
                 except ValueError:
                     raise CommandError(f"--since {since!r}: not a date (dd/mm/yyyy)") from None
+            if error := day_range_error(day):
+                raise CommandError(f"--since {since}: {error}")
             start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
         ids = list(certificates_with_stale_links(since=start).values_list("pk", flat=True))
         for certificate_id in ids:

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from lms.core.errorlists import first_errors
 from quizzes.services import questions_import
 
 
@@ -33,8 +34,11 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(f"--bank: {' '.join(exc.message_dict['name'])}") from None
         if result.errors:
-            for error in result.errors:
+            excerpt = first_errors(result.errors)
+            for error in excerpt:
                 self.stderr.write(f"{file}:{error.line}: {error.message}")
+            if excerpt.more:
+                self.stderr.write(excerpt.more_text)
             raise CommandError(f"{len(result.errors)} error(s); nothing imported")
         for qtype, count in sorted(result.counts.items()):
             self.stdout.write(f"{qtype}: {count}")

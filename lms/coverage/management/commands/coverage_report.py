@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from courses.models import Track
+from lms.core.dates import day_range_error
 from lms.coverage.reports import UnknownAgency, coverage_report, render_file
 from lms.coverage.selectors import CoverageFilter
 
@@ -15,9 +16,13 @@ def parse_date(option: str, value: str | None) -> dt.date | None:
         return None
     for date_format in DATE_FORMATS:
         try:
-            return dt.datetime.strptime(value.strip(), date_format).date()
+            day = dt.datetime.strptime(value.strip(), date_format).date()
         except ValueError:
             continue
+        error = day_range_error(day)
+        if error:
+            raise CommandError(f"--{option} {value}: {error}")
+        return day
     raise CommandError(f"--{option} {value!r}: not a date (use YYYY-MM-DD or dd/mm/yyyy)")
 
 
@@ -45,10 +50,15 @@ class Command(BaseCommand):
             raise CommandError("--since is after --until")
         output_path = Path(output)
         if not output_path.parent.is_dir():
-            raise CommandError(f"{output_path.parent}: directory not found")
+            raise CommandError(f"--output {output}: directory {output_path.parent} not found")
+        if output_path.is_dir():
+            raise CommandError(f"--output {output}: is a directory; give a file name")
         try:
             frame = coverage_report(filters, scope_code=agency.strip())
         except UnknownAgency as error:
             raise CommandError(f"--agency {error}: no agency has this code") from error
-        output_path.write_bytes(render_file(frame, filters, file_format))
+        try:
+            output_path.write_bytes(render_file(frame, filters, file_format))
+        except OSError as error:  # read-only folder or file, full disk, ...
+            raise CommandError(f"--output {output}: cannot write ({error.strerror})") from error
         self.stdout.write(f"{output_path}: {len(frame)} agencies")

@@ -2,6 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lms.core.errorlists import first_errors
+from lms.core.uploads import read_import_file
 from lms.coverage.plans import plans_import
 
 
@@ -17,11 +19,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, **options):
         path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"{path}: file not found")
-        result = plans_import(data=path.read_bytes(), filename=path.name, dry_run=dry_run)
-        for row, message in result.errors:
+        data = read_import_file(file)  # the upload form's size cap, checked before reading
+        result = plans_import(data=data, filename=path.name, dry_run=dry_run)
+        excerpt = first_errors(result.errors)
+        for row, message in excerpt:
             self.stderr.write(f"row {row}: {message}" if row else f"{path}: {message}")
+        if excerpt.more:
+            self.stderr.write(excerpt.more_text)
         if result.errors:
             raise CommandError(f"{len(result.errors)} error(s); nothing written")
         verb = "would be" if dry_run else "were"
