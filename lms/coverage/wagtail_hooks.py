@@ -12,6 +12,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from lms.accounts import roles
+from lms.core.exports import SafeSpreadsheetExportMixin
 
 from . import selectors
 from .views import coverage_rows, coverage_scope
@@ -25,7 +26,7 @@ def _may_see(user) -> bool:
     )
 
 
-class CoverageReportView(ReportView):
+class CoverageReportView(SafeSpreadsheetExportMixin, ReportView):
     page_title = _("Độ bao phủ đào tạo")
     header_icon = "table"
     index_url_name = "coverage_report"
