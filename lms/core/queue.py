@@ -1,6 +1,7 @@
 """Handing work to celery without letting a broker outage break the web request."""
 
 import logging
+from smtplib import SMTPException
 
 from kombu.exceptions import OperationalError
 
@@ -14,6 +15,18 @@ QUEUE_DOWN_MESSAGE = _(
     "Vui lòng thử lại sau ít phút."
 )
 RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+# Options of every task that sends e-mail: a refused or dropped SMTP connection is retried
+# after 1, 2, 4 … minutes (at most an hour apart, with jitter), eight times. The tasks record
+# each recipient once their message is accepted, so a retry mails only those left.
+MAIL_TASK_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": 60,
+    "retry_backoff_max": 60 * 60,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
 
 def enqueue(task, *args, **kwargs) -> bool:
