@@ -224,3 +224,37 @@ def test_beat_start_recreates_a_missing_default():
     PeriodicTask.objects.filter(name="class-session-reminders").delete()
     _start_beat()
     assert PeriodicTask.objects.filter(name="class-session-reminders").count() == 1
+
+
+def test_stored_old_defaults_move_to_fixed_times_and_edited_entries_stay():
+    """The migration for databases where the old beat stored its intervals."""
+    import importlib
+
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "lms.core.migrations.0002_beat_entries_at_fixed_local_times"
+    )
+    hourly = IntervalSchedule.objects.create(every=3600, period="seconds")
+    every_two_days = IntervalSchedule.objects.create(every=2 * 86400, period="seconds")
+    PeriodicTask.objects.create(
+        name="class-session-reminders",
+        task="courses.tasks.classes.send_session_reminders",
+        interval=hourly,
+    )
+    PeriodicTask.objects.create(  # an administrator chose this one
+        name="certificate-expiry-reminders",
+        task="courses.tasks.send_expiry_reminders",
+        interval=every_two_days,
+    )
+
+    migration.forwards(apps, None)
+
+    moved = PeriodicTask.objects.select_related("crontab").get(name="class-session-reminders")
+    assert moved.interval is None
+    assert (moved.crontab.hour, moved.crontab.minute) == ("7", "0")
+    assert str(moved.crontab.timezone) == "Asia/Ho_Chi_Minh"
+    kept = PeriodicTask.objects.get(name="certificate-expiry-reminders")
+    assert (kept.interval_id, kept.crontab_id) == (every_two_days.pk, None)
