@@ -178,21 +178,28 @@ def test_mail_tasks_retry_smtp_errors_with_backoff(task_path):
 # --- beat schedule ----------------------------------------------------------------------------
 
 
-def _start_beat():
-    """What `celery beat` does at start with the configured scheduler."""
+@pytest.fixture
+def start_beat(monkeypatch):
+    """What `celery beat` does at start with the configured scheduler. The scheduler closes
+    connections it thinks stale, which inside a test's transaction is the test's own."""
     from lms.celery import app
 
+    monkeypatch.setattr("django_celery_beat.schedulers.close_old_connections", lambda: None)
     scheduler_class = symbol_by_name(settings.CELERY_BEAT_SCHEDULER)
-    scheduler = scheduler_class(app=app, lazy=True)
-    scheduler.setup_schedule()
-    return scheduler
+
+    def start():
+        scheduler = scheduler_class(app=app, lazy=True)
+        scheduler.setup_schedule()
+        return scheduler
+
+    return start
 
 
 @pytest.mark.parametrize("name", ["class-session-reminders", "certificate-expiry-reminders"])
-def test_reminders_run_at_seven_in_the_morning_local_time(name):
+def test_reminders_run_at_seven_in_the_morning_local_time(start_beat, name):
     from django_celery_beat.models import PeriodicTask
 
-    _start_beat()
+    start_beat()
     entry = PeriodicTask.objects.select_related("crontab").get(name=name)
     assert entry.interval is None
     assert (entry.crontab.minute, entry.crontab.hour) == ("0", "7")
@@ -200,16 +207,16 @@ def test_reminders_run_at_seven_in_the_morning_local_time(name):
     assert str(entry.crontab.timezone) == "Asia/Ho_Chi_Minh"
 
 
-def test_beat_start_keeps_an_administrators_edits():
+def test_beat_start_keeps_an_administrators_edits(start_beat):
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-    _start_beat()
+    start_beat()
     six_thirty = CrontabSchedule.objects.create(minute="30", hour="6", timezone="Asia/Ho_Chi_Minh")
     PeriodicTask.objects.filter(name="class-session-reminders").update(crontab=six_thirty)
     PeriodicTask.objects.filter(name="certificate-expiry-reminders").update(kwargs='{"days": 45}')
     PeriodicTask.objects.filter(name="coverage-monthly-snapshot").update(enabled=False)
 
-    _start_beat()
+    start_beat()
 
     reminders = PeriodicTask.objects.select_related("crontab").get(name="class-session-reminders")
     assert (reminders.crontab.hour, reminders.crontab.minute) == ("6", "30")
@@ -217,12 +224,12 @@ def test_beat_start_keeps_an_administrators_edits():
     assert PeriodicTask.objects.get(name="coverage-monthly-snapshot").enabled is False
 
 
-def test_beat_start_recreates_a_missing_default():
+def test_beat_start_recreates_a_missing_default(start_beat):
     from django_celery_beat.models import PeriodicTask
 
-    _start_beat()
+    start_beat()
     PeriodicTask.objects.filter(name="class-session-reminders").delete()
-    _start_beat()
+    start_beat()
     assert PeriodicTask.objects.filter(name="class-session-reminders").count() == 1
 
 
