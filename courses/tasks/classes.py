@@ -28,7 +28,8 @@ def evaluate_session_completions(session_id: int) -> int:
 
 @shared_task(**MAIL_TASK_OPTIONS)
 def send_session_reminders() -> int:
-    """E-mail the roster of every session that starts tomorrow (local date), once per person.
+    """E-mail the roster of every session starting before the end of tomorrow (local date),
+    once per person.
 
     Safe to run twice or to retry after an SMTP error: people already reminded are skipped
     (courses.services.reminders). Returns how many messages were sent.

@@ -3,6 +3,7 @@
 import logging
 from smtplib import SMTPException
 
+from celery.exceptions import Retry
 from kombu.exceptions import OperationalError
 
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +34,9 @@ def enqueue(task, *args, **kwargs) -> bool:
     """Send `task` to the broker; False (and a log line) when the broker cannot be reached."""
     try:
         task.apply_async(args=args, kwargs=kwargs, retry=True, retry_policy=RETRY_POLICY)
-    except (OperationalError, ConnectionError, OSError) as exc:
+    except (OperationalError, ConnectionError, OSError, Retry) as exc:
+        # Retry: without a broker the task ran in-process and asked for a retry nobody can
+        # schedule (an SMTP error of a mail task); the request goes on.
         logger.error("could not queue %s%r: %s", task.name, args, exc)
         return False
     return True

@@ -159,6 +159,19 @@ def test_expiry_reminders_after_an_smtp_error_mail_only_the_rest(
     assert send_expiry_reminders(days=30) == 0
 
 
+def test_without_a_broker_an_smtp_error_does_not_break_the_request(refusing_smtp, make_user):
+    """Eager mode: the mail task asks for a retry nobody can schedule; enqueue reports it."""
+    from lms.accounts.tasks import send_welcome_email
+    from lms.core.queue import enqueue
+
+    person = make_user()
+    refusing_smtp(1)
+    assert enqueue(send_welcome_email, person.pk) is False
+    refusing_smtp()
+    assert enqueue(send_welcome_email, person.pk) is True
+    assert _recipients() == [person.email]
+
+
 @pytest.mark.parametrize(
     "task_path",
     [
