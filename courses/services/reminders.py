@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from courses.models import ClassMember, ClassSession, SessionReminder, SessionStatus
+from lms.core.links import site_url
 
 REMINDER_LEASE = timedelta(minutes=10)
 
@@ -44,7 +45,7 @@ def _lease(session_id: int, *, take: bool) -> bool:
 
 def _send_reminder(session: ClassSession, user) -> None:
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {"session": session, "user": user, "site_url": settings.SITE_URL}
+        context = {"session": session, "user": user, "site_url": site_url()}
         subject = render_to_string("courses/classes/email/reminder_subject.txt", context).strip()
         body = render_to_string("courses/classes/email/reminder_body.txt", context)
     send_mail(subject, body, None, [user.email])

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0002_editors_edit_the_course_tree"),
+        ("courses", "0003_certificate_rendered_site_url"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
