@@ -18,6 +18,8 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from lms.core.exports import spreadsheet_text
+
 __all__ = [
     "FIELDS",
     "MESSAGES",
@@ -358,7 +360,8 @@ def _clean(column: pd.Series) -> pd.Series:
 def _clean_text(value) -> str:
     # One pass per cell: chaining pandas string methods walks every column five times.
     # str.split() splits on exactly the characters that the regex \s matches.
-    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFC", _cell_text(value)))
+    # spreadsheet_text: a list the site exported quotes names that look like formulas.
+    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFC", spreadsheet_text(_cell_text(value))))
     return " ".join(text.split())
 
 

@@ -10,13 +10,13 @@ Names, positions, agencies and titles are typed by people; in a file they must s
   error (a 500) and `<img src=...>` embeds a file of the server. `pdf_text` escapes it.
 
 Every CSV/XLSX writer and every Paragraph built from data goes through these two functions;
-Wagtail's spreadsheet exports use `SafeSpreadsheetExportMixin`.
+Wagtail's spreadsheet exports use `SafeSpreadsheetExportMixin`. The readers of CSV/XLSX files
+(lms.core.tables, the roster reader) take the quote off again with `spreadsheet_text`, so a
+file the site wrote reads back unchanged. Pure Python: the readers use it.
 """
 
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
-
-from django.utils.http import content_disposition_header
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -24,6 +24,7 @@ __all__ = [
     "pdf_text",
     "spreadsheet_cell",
     "spreadsheet_row",
+    "spreadsheet_text",
 ]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -38,6 +39,13 @@ def spreadsheet_cell(value):
 
 def spreadsheet_row(values: Iterable) -> list:
     return [spreadsheet_cell(value) for value in values]
+
+
+def spreadsheet_text(text: str) -> str:
+    """The text a cell written by `spreadsheet_cell` stood for (its quote taken off)."""
+    if text[:1] == "'" and text[1:2] and text[1] in FORMULA_PREFIXES:
+        return text[1:]
+    return text
 
 
 def pdf_text(value) -> str:
@@ -56,6 +64,8 @@ class SafeSpreadsheetExportMixin:
         return spreadsheet_cell(super().preprocess_field_value(field, value, export_format))
 
     def write_csv_response(self, queryset):
+        from django.utils.http import content_disposition_header
+
         response = super().write_csv_response(queryset)
         response["Content-Disposition"] = content_disposition_header(
             True, f"{self.get_filename()}.csv"

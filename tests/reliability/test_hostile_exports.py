@@ -250,3 +250,38 @@ def test_item_analysis_export_keeps_question_names_as_text(
     assert {_text(HOSTILE[text]) for text in renamed.values()} <= set(names)
     if file_format == "xlsx":
         assert all(isinstance(count, int) for count in _column(rows, 0, "Số lượt"))
+
+
+# --- agency directory (export_agencies and the admin download) --------------------------------
+
+
+@pytest.mark.parametrize("extension", [".csv", ".xlsx"])
+def test_agency_directory_export_quotes_formulas_and_reads_back_unchanged(
+    tmp_path, agency_tree, extension
+):
+    for number, text in enumerate(HOSTILE, start=1):
+        Agency.objects.create(
+            code=f"H{number}", name=text, kind="department", parent=agency_tree["province"]
+        )
+    output = tmp_path / f"danh-muc{extension}"
+    call_command("export_agencies", "--output", str(output), stdout=io.StringIO())
+
+    content = output.read_bytes()
+    rows = _csv(content) if extension == ".csv" else _xlsx(content)
+    names = {row[0]: row[1] for row in rows[1:]}
+    assert names["H1"] == '\'=HYPERLINK("http://x","y")'
+    assert (names["H2"], names["H3"], names["H4"]) == ("'+1", "'-2+3", "'@SUM(A1)")
+    assert names["H7"] == "Nguyễn <b>Nhung"
+    out = io.StringIO()
+    call_command("import_agencies", str(output), stdout=out)
+    assert "created: 0, updated: 0" in out.getvalue()
+    assert Agency.objects.get(code="H1").name == '=HYPERLINK("http://x","y")'
+
+
+def test_agency_directory_admin_download_quotes_formulas(client, officer, hostile_agencies):
+    client.force_login(officer)
+    response = client.get(reverse("accounts_agency_export"), {"format": "csv"})
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="danh-muc-don-vi.csv"'
+    _check_coverage_rows(_csv(response.content), 0, hostile_agencies)
