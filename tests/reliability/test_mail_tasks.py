@@ -178,6 +178,8 @@ def test_without_a_broker_an_smtp_error_does_not_break_the_request(refusing_smtp
         "courses.tasks.classes.send_session_reminders",
         "courses.tasks.certificates.send_expiry_reminders",
         "lms.accounts.tasks.send_welcome_email",
+        "lms.coverage.tasks.send_monthly_digests",
+        "lms.coverage.tasks.send_missed_session_notices",
     ],
 )
 def test_mail_tasks_retry_smtp_errors_with_backoff(task_path):
