@@ -7,12 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from courses.models import Enrolment
 from lms.accounts import roles
+from lms.core.exports import spreadsheet_row
 from quizzes import selectors
 from quizzes.forms import EssayMarkForm, responses_from_post
 from quizzes.models import Attempt, AttemptStatus, QuestionType, QuizPage, ReviewPolicy
@@ -207,11 +209,11 @@ def item_analysis(request, quiz_id):
     if export == "csv":
         header, body = _analysis_table(rows)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        response["Content-Disposition"] = content_disposition_header(True, f"{filename}.csv")
         response.write("\ufeff")  # Excel opens UTF-8 Vietnamese correctly only with a BOM
         writer = csv.writer(response)
         writer.writerow(header)
-        writer.writerows(body)
+        writer.writerows(spreadsheet_row(line) for line in body)
         return response
     if export == "xlsx":
         from openpyxl import Workbook
@@ -222,14 +224,14 @@ def item_analysis(request, quiz_id):
         sheet.title = _("Phân tích câu hỏi")[:31]
         sheet.append(header)
         for line in body:
-            sheet.append(line)
+            sheet.append(spreadsheet_row(line))
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        response["Content-Disposition"] = content_disposition_header(True, f"{filename}.xlsx")
         return response
     return render(request, "quizzes/item_analysis.html", {"quiz": quiz, "rows": rows})
 

@@ -17,6 +17,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from lms.core.exports import spreadsheet_text
 from lms.core.spreadsheets import (
     ImportLimits,
     SpreadsheetRefused,
@@ -382,7 +383,8 @@ def _clean(column: pd.Series) -> pd.Series:
 def _clean_text(value) -> str:
     # One pass per cell: chaining pandas string methods walks every column five times.
     # str.split() splits on exactly the characters that the regex \s matches.
-    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFC", _cell_text(value)))
+    # spreadsheet_text: a list the site exported quotes names that look like formulas.
+    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFC", spreadsheet_text(_cell_text(value))))
     return " ".join(text.split())
 
 

@@ -6,6 +6,7 @@ from .classes import (
     AttendanceStatus,
     ClassMember,
     ClassSession,
+    SessionReminder,
     SessionStatus,
     TrainingClass,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "EnrolmentStatus",
     "Language",
     "LessonPage",
+    "SessionReminder",
     "SessionStatus",
     "Track",
     "TrainingClass",

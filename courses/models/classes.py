@@ -107,7 +107,10 @@ class ClassSession(models.Model):
     )
     late_after_minutes = models.PositiveSmallIntegerField(_("tính đi muộn sau (phút)"), default=15)
     checkin_secret = models.CharField(max_length=64, default=_new_secret, editable=False)
+    # Set when everyone on the roster has been reminded (each person: SessionReminder).
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # While a run is mailing this roster, no other run starts on it; a dead run's lease expires.
+    reminder_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     archive_instead = _("Hãy chuyển trạng thái buổi học sang “Đã hủy”.")
 
@@ -134,6 +137,26 @@ class ClassSession(models.Model):
     @property
     def course(self):
         return self.training_class.course
+
+
+class SessionReminder(models.Model):
+    """One person reminded of one session: written once the mail server accepted the message."""
+
+    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_reminders"
+    )
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("nhắc lịch buổi học")
+        verbose_name_plural = _("nhắc lịch buổi học")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="session_reminder_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.session}"
 
 
 class AttendanceStatus(models.TextChoices):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import ClassSession
 from courses.services.attendance import RosterEntry
+from lms.core.exports import pdf_text
 from lms.core.pdf_fonts import register_fonts
 
 
@@ -28,28 +29,30 @@ def sign_in_sheet_pdf(*, session: ClassSession, roster: list[RosterEntry]) -> by
     starts = timezone.localtime(session.starts_at)
     ends = timezone.localtime(session.ends_at)
     story = [
-        Paragraph(_("DANH SÁCH KÝ TÊN THAM DỰ LỚP HỌC"), title_style),
+        Paragraph(pdf_text(_("DANH SÁCH KÝ TÊN THAM DỰ LỚP HỌC")), title_style),
         Spacer(1, 4 * mm),
-        Paragraph(f"{_('Lớp')}: {session.training_class.title}", text_style),
-        Paragraph(f"{_('Khóa học')}: {session.training_class.course.title}", text_style),
+        Paragraph(pdf_text(f"{_('Lớp')}: {session.training_class.title}"), text_style),
+        Paragraph(pdf_text(f"{_('Khóa học')}: {session.training_class.course.title}"), text_style),
         Paragraph(
-            f"{_('Ngày')}: {starts:%d/%m/%Y}, {starts:%H:%M}–{ends:%H:%M}"
-            + (f" ({session.title})" if session.title else ""),
+            pdf_text(
+                f"{_('Ngày')}: {starts:%d/%m/%Y}, {starts:%H:%M}–{ends:%H:%M}"
+                + (f" ({session.title})" if session.title else "")
+            ),
             text_style,
         ),
-        Paragraph(f"{_('Địa điểm')}: {session.venue}", text_style),
+        Paragraph(pdf_text(f"{_('Địa điểm')}: {session.venue}"), text_style),
         Spacer(1, 5 * mm),
     ]
     header = [
-        Paragraph(label, head_style)
+        Paragraph(pdf_text(label), head_style)
         for label in (_("STT"), _("Họ và tên"), _("Đơn vị"), _("Chức vụ"), _("Chữ ký"))
     ]
     body = [
         [
             str(number),
-            Paragraph(entry.display_name, cell_style),
-            Paragraph(entry.agency, cell_style),
-            Paragraph(entry.position, cell_style),
+            Paragraph(pdf_text(entry.display_name), cell_style),
+            Paragraph(pdf_text(entry.agency), cell_style),
+            Paragraph(pdf_text(entry.position), cell_style),
             "",
         ]
         for number, entry in enumerate(roster, start=1)

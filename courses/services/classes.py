@@ -184,6 +184,8 @@ def attendance_xlsx(header: list[str], rows: list[list]) -> bytes:
 
     from django.utils.translation import gettext as _
 
+    from lms.core.exports import spreadsheet_row
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Điểm danh")
@@ -191,7 +193,7 @@ def attendance_xlsx(header: list[str], rows: list[list]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(spreadsheet_row(row))
     for index, label in enumerate(header, start=1):
         width = max([len(str(label)), *(len(str(row[index - 1])) for row in rows)])
         sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
@@ -206,10 +208,12 @@ def attendance_csv(header: list[str], rows: list[list]) -> bytes:
     import csv
     import io
 
+    from lms.core.exports import spreadsheet_row
+
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(spreadsheet_row(row) for row in rows)
     return text.getvalue().encode("utf-8-sig")
 
 

@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lms.core.queue import MAIL_TASK_OPTIONS
+
 __all__ = [
     "build_certificate_zip",
     "issue_certificates_due",
@@ -47,9 +49,12 @@ def build_certificate_zip(job_id: str) -> str:
     return certificate_zip_build(job_id=job_id)["zip"]
 
 
-@shared_task(name="courses.tasks.send_expiry_reminders", acks_late=True)
+@shared_task(name="courses.tasks.send_expiry_reminders", **MAIL_TASK_OPTIONS)
 def send_expiry_reminders(days: int = 30) -> int:
-    """E-mail each holder once when their valid certificate expires within `days` days."""
+    """E-mail each holder once when their valid certificate expires within `days` days.
+
+    Each certificate is marked after its message was accepted: a retry after an SMTP error
+    mails only the holders not yet reminded."""
     from courses.services.certificates import (
         certificate_mark_reminded,
         certificates_due_reminder,

@@ -1,18 +1,10 @@
 """Background work of in-person classes: completion after marking, reminders the day before."""
 
-from datetime import datetime, time, timedelta
-
 from celery import shared_task
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from lms.core.queue import MAIL_TASK_OPTIONS
 
-from lms.core.links import site_url
-
-__all__ = ["evaluate_session_completions", "send_session_reminders"]
+__all__ = ["evaluate_session_completions", "send_session_cancelled", "send_session_reminders"]
 
 
 @shared_task(acks_late=True)
@@ -34,56 +26,31 @@ def evaluate_session_completions(session_id: int) -> int:
     return sum(completion_evaluate(enrolment=enrolment) for enrolment in enrolments)
 
 
-@shared_task(acks_late=True)
+@shared_task(**MAIL_TASK_OPTIONS)
 def send_session_reminders() -> int:
-    """E-mail the roster of every session that starts tomorrow (local date), once per session.
+    """E-mail the roster of every session starting before the end of tomorrow (local date),
+    once per person.
 
-    Each session is claimed with a conditional UPDATE on reminder_sent_at before mailing, so two
-    beat runs or a redelivered task never mail the same session twice.
+    Safe to run twice or to retry after an SMTP error: people already reminded are skipped
+    (courses.services.reminders). Returns how many messages were sent.
     """
-    from courses.models import ClassMember, ClassSession, SessionStatus
+    from courses.services.reminders import session_reminders_send, sessions_due_reminder
 
-    today = timezone.localdate()
-    tomorrow_start = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
-    due = ClassSession.objects.filter(
-        Q(status=SessionStatus.PLANNED) | Q(status=SessionStatus.OPEN),
-        starts_at__gte=tomorrow_start,
-        starts_at__lt=tomorrow_start + timedelta(days=1),
-        reminder_sent_at__isnull=True,
-    ).values_list("pk", flat=True)
-    sent = 0
-    for session_id in list(due):
-        claimed = ClassSession.objects.filter(pk=session_id, reminder_sent_at__isnull=True).update(
-            reminder_sent_at=timezone.now()
-        )
-        if not claimed:
-            continue
-        session = ClassSession.objects.select_related("training_class__course").get(pk=session_id)
-        members = ClassMember.objects.filter(training_class_id=session.training_class_id)
-        for member in members.select_related("user"):
-            user = member.user
-            with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                context = {"session": session, "user": user, "site_url": site_url()}
-                subject = render_to_string(
-                    "courses/classes/email/reminder_subject.txt", context
-                ).strip()
-                body = render_to_string("courses/classes/email/reminder_body.txt", context)
-            send_mail(subject, body, None, [user.email])
-            sent += 1
-    return sent
+    due = list(sessions_due_reminder().values_list("pk", flat=True))
+    return sum(session_reminders_send(session_id=session_id) for session_id in due)
 
 
-@shared_task(
-    name="courses.tasks.classes.send_session_cancelled",
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    max_retries=5,
-)
+@shared_task(name="courses.tasks.classes.send_session_cancelled", **MAIL_TASK_OPTIONS)
 def send_session_cancelled(session_id: int) -> int:
     """Tell everyone on the roster that the session is cancelled; each person once (a retry
     after a mail-server error skips those already told)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
     from courses.models import ClassMember, ClassSession
+    from lms.core.links import site_url
     from lms.coverage.models import Notice
 
     session = (

@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -254,7 +255,9 @@ def sign_in_sheet(request, session_id: int):
     session = _trainer_session(request, session_id)
     pdf = sign_in_sheet_pdf(session=session, roster=session_roster(session=session))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="ky-ten-buoi-{session.pk}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"ky-ten-buoi-{session.pk}.pdf"
+    )
     return response
 
 
@@ -266,7 +269,7 @@ def _export_response(header, rows, *, fmt: str, stem: str) -> HttpResponse:
         content = class_services.attendance_csv(header, rows)
         content_type = "text/csv; charset=utf-8"
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}.{fmt}")
     return response
 
 

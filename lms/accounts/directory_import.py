@@ -211,7 +211,10 @@ def directory_file(extension: str) -> bytes:
     import csv
     import io
 
-    rows = [header_row(), *directory_rows()]
+    from lms.core.exports import spreadsheet_row
+
+    # Names that look like formulas get a leading ' (read_table takes it off on import).
+    rows = [header_row(), *(spreadsheet_row(row) for row in directory_rows())]
     if extension == ".xlsx":
         from openpyxl import Workbook
 

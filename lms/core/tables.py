@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 
+from lms.core.exports import spreadsheet_text
+
 from .spreadsheets import ImportLimits, SpreadsheetRefused, check_table_extent, check_workbook
 
 __all__ = ["TableError", "header_key", "read_table", "cell_text"]
@@ -46,7 +48,8 @@ def cell_text(value) -> str:
         return str(int(value))
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    # A cell the site exported starts with ' when the text looks like a formula: take it off.
+    return " ".join(unicodedata.normalize("NFC", spreadsheet_text(str(value))).split())
 
 
 def read_table(

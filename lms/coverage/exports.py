@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.accounts.models import AgencyKind
+from lms.core.exports import spreadsheet_row
 
 # Above this many agency rows the page hands the export to a background task.
 SYNC_EXPORT_MAX_ROWS = 500
@@ -74,7 +75,7 @@ def coverage_csv(frame: pd.DataFrame) -> bytes:
     for row in table_rows(frame):
         fraction = row[-1]
         row[-1] = "" if fraction is None else f"{fraction * 100:.1f}"
-        writer.writerow(row)
+        writer.writerow(spreadsheet_row(row))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -88,8 +89,8 @@ def coverage_xlsx(frame: pd.DataFrame, header: ExportHeader) -> bytes:
     generated = timezone.localtime(header.generated_at)
     sheet.append([_("BÁO CÁO ĐỘ BAO PHỦ ĐÀO TẠO HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG TCVN ISO 9001")])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([_("Tỉnh"), header.province])
-    sheet.append([_("Kỳ báo cáo"), header.period])
+    sheet.append(spreadsheet_row([_("Tỉnh"), header.province]))
+    sheet.append(spreadsheet_row([_("Kỳ báo cáo"), header.period]))
     sheet.append([_("Thời điểm lập"), generated.strftime("%d/%m/%Y %H:%M")])
     sheet.append([])
     sheet.append(column_headings())
@@ -98,7 +99,7 @@ def coverage_xlsx(frame: pd.DataFrame, header: ExportHeader) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in table_rows(frame):
-        sheet.append(row)
+        sheet.append(spreadsheet_row(row))
         sheet.cell(row=sheet.max_row, column=9).number_format = "0.0%"
     for letter, width in zip("ABCDEFGHI", (14, 40, 22, 30, 10, 12, 14, 16, 14), strict=True):
         sheet.column_dimensions[letter].width = width

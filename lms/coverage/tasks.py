@@ -4,6 +4,8 @@ from celery import shared_task
 
 from django.utils import timezone
 
+from lms.core.queue import MAIL_TASK_OPTIONS
+
 
 @shared_task(acks_late=True)
 def take_monthly_snapshot(month: str | None = None) -> int:
@@ -40,13 +42,7 @@ def build_coverage_export(export_id: int) -> str:
     return "done"
 
 
-@shared_task(
-    name="lms.coverage.tasks.send_monthly_digests",
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=60,
-    max_retries=5,
-)
+@shared_task(name="lms.coverage.tasks.send_monthly_digests", **MAIL_TASK_OPTIONS)
 def send_monthly_digests(month: str | None = None) -> int:
     """Beat job (1st of the month, 07:00): the digest to every secretary and officer not yet
     written to this month; a retry after a mail-server error sends only the rest."""
@@ -55,13 +51,7 @@ def send_monthly_digests(month: str | None = None) -> int:
     return digests_send(month=dt.date.fromisoformat(month) if month else timezone.localdate())
 
 
-@shared_task(
-    name="lms.coverage.tasks.send_missed_session_notices",
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=60,
-    max_retries=5,
-)
+@shared_task(name="lms.coverage.tasks.send_missed_session_notices", **MAIL_TASK_OPTIONS)
 def send_missed_session_notices(day: str | None = None) -> int:
     """Beat job (daily, 07:00): secretaries learn who of their people missed yesterday's
     sessions."""

@@ -219,7 +219,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Entries below are created when missing; an administrator's edits in the admin are kept.
+CELERY_BEAT_SCHEDULER = "lms.core.beat:DefaultsOnlyScheduler"
 CELERY_TASK_ROUTES = {
     "courses.tasks.render_certificate_*": {"queue": "pdf"},
     "courses.tasks.build_certificate_zip": {"queue": "pdf"},
@@ -231,6 +232,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
 }
+# Fixed local times (CELERY_TIMEZONE), not "every 24 h from whenever beat started".
 CELERY_BEAT_SCHEDULE = {
     # Local time (CELERY_TIMEZONE): the 1st of each month at 07:00; once per person and month.
     "coverage-monthly-digests": {
@@ -242,20 +244,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lms.coverage.tasks.send_missed_session_notices",
         "schedule": crontab(minute=0, hour=7),
     },
-    # Hourly; each class session's roster is mailed once, the day before (reminder_sent_at).
+    # 07:00 daily; everyone on the roster of a session starting tomorrow is mailed once
+    # (SessionReminder per person, so a retry after an SMTP error mails only the rest).
     "class-session-reminders": {
         "task": "courses.tasks.classes.send_session_reminders",
-        "schedule": 60 * 60,
+        "schedule": crontab(minute=0, hour=7),
     },
-    # Daily, so the current month's coverage snapshot is always fresh; the task is idempotent.
+    # Nightly, so the current month's coverage snapshot is always fresh; the task is idempotent.
     "coverage-monthly-snapshot": {
         "task": "lms.coverage.tasks.take_monthly_snapshot",
-        "schedule": 24 * 60 * 60,
+        "schedule": crontab(minute=30, hour=1),
     },
-    # Daily; each holder is reminded once (expiry_reminder_sent_at), 30 days before expiry.
+    # 07:00 daily; each holder is reminded once (expiry_reminder_sent_at), 30 days before expiry.
     "certificate-expiry-reminders": {
         "task": "courses.tasks.send_expiry_reminders",
-        "schedule": 24 * 60 * 60,
+        "schedule": crontab(minute=0, hour=7),
         "kwargs": {"days": 30},
     },
 }
