@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms.api.api import api
 from lms.core import views as core_views
 
 # The Django admin is for system administrators; staff work in the Wagtail admin.
@@ -30,6 +31,7 @@ urlpatterns = [
     path("certificates/", include(("courses.urls.certificates", "certificates"))),
     path("verify/", include(("courses.urls.verify", "verify"))),
     path("coverage/", include(("lms.coverage.urls", "coverage"))),
+    path("api/v1/", api.urls),
 ]
 
 if settings.DEBUG:

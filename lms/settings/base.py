@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "lms.accounts",
     "lms.core",
     "lms.coverage",
+    "lms.api",
     "courses",
     "quizzes",
     "wagtail.contrib.forms",
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_celery_beat",
+    # Serves the API docs page from its bundled static files instead of a CDN.
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
