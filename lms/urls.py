@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms.api import views as api_views
 from lms.api.api import api
 from lms.core import views as core_views
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/api-tokens/", api_views.api_tokens, name="api_tokens"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("lms.accounts.urls")),
     # Learning actions live beside the catalogue; unmatched /courses/<slug>/ paths fall

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from . import roles
 from .forms import ProfileForm
 
 PROFILE_FIELDS = ("full_name", "position", "phone", "receives_digest")
@@ -21,4 +22,8 @@ def profile(request):
         user.save(update_fields=list(PROFILE_FIELDS))
         messages.success(request, _("Đã lưu thông tin cá nhân."))
         return redirect("profile")
-    return render(request, "account/profile.html", {"form": form})
+    return render(
+        request,
+        "account/profile.html",
+        {"form": form, "shows_api_tokens": roles.holds_staff_role(user)},
+    )

@@ -37,9 +37,7 @@ def token_hash(raw: str) -> str:
 
 def may_hold_api_token(user) -> bool:
     """Staff roles (trainer, agency secretary, DOST officer, editor) and administrators."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or bool(roles.user_roles(user) & set(roles.STAFF_ROLES))
+    return user.is_active and roles.holds_staff_role(user)
 
 
 @transaction.atomic
