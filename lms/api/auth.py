@@ -43,7 +43,9 @@ class TokenAuth(HttpBearer):
         request.user = owner
         request.api_token = found
         _activate_owner_language(request, owner)
-        if rate_limit_exceeded(f"api:{found.pk}", limit=rate_per_minute(), period_seconds=60):
+        # Keyed by the hash, not the id: an id can come back after a database is restored.
+        key = f"api:{found.token_hash[:24]}"
+        if rate_limit_exceeded(key, limit=rate_per_minute(), period_seconds=60):
             raise RateLimited
         # A token outlives a role: someone who no longer holds a staff role is refused.
         if not may_hold_api_token(owner):
