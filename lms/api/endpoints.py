@@ -6,7 +6,7 @@ import io
 import json
 import math
 
-from ninja import Query, Schema
+from ninja import Query, Schema, Status
 from ninja.errors import HttpError
 
 from django.contrib.auth import get_user_model
@@ -361,7 +361,7 @@ def enrolments_bulk(request, body: schemas.BulkEnrolmentIn):
             _("Không tìm thấy người dùng có email %(email)s.") % {"email": email}
             for email in unknown
         ]
-        return 400, {"detail": " ".join(messages)}
+        return Status(400, {"detail": " ".join(messages)})
     before = (
         Enrolment.objects.filter(course=course, user__in=list(users.values()))
         .exclude(status=EnrolmentStatus.WITHDRAWN)
@@ -372,7 +372,7 @@ def enrolments_bulk(request, body: schemas.BulkEnrolmentIn):
             users=list(users.values()), course=course, source="bulk", actor=actor
         )
     except EnrolmentNotAllowed as error:
-        return 403, {"detail": " ".join(error.messages)}
+        return Status(403, {"detail": " ".join(error.messages)})
     return {"course": course.slug, "created": len(users) - before, "existing": before}
 
 
@@ -464,7 +464,7 @@ def agencies_upsert(request, dry_run: bool = False):
     result = agencies_import(data=data, filename=filename, actor=request.user, dry_run=dry_run)
     if result.errors:
         errors = [{"row": max(row - shift, 0), "message": str(msg)} for row, msg in result.errors]
-        return 400, {"detail": errors[0]["message"], "errors": errors}
+        return Status(400, {"detail": errors[0]["message"], "errors": errors})
     return {
         "dry_run": dry_run,
         "created": result.created,
