@@ -44,6 +44,44 @@ def test_role_endpoint_matrix(tokens, api_get):
     assert observed == EXPECTED
 
 
+# POST endpoints with a body each role may send: the refusals come before anything is written.
+POST_EXPECTED = {
+    "/enrolments/bulk": [UNAUTH, DENIED, NOT_FOUND, NOT_FOUND, DENIED, DENIED],
+    "/agencies/import": [UNAUTH, DENIED, DENIED, DENIED, 400, DENIED],
+}
+POST_BODIES = {
+    "/enrolments/bulk": {"course": "khong-co", "emails": ["a@example.vn"]},
+    "/agencies/import": {"rows": []},
+}
+
+
+@pytest.mark.django_db
+def test_role_endpoint_matrix_for_writes(tokens, client):
+    observed = {
+        path: [
+            client.post(
+                f"/api/v1{path}",
+                POST_BODIES[path],
+                content_type="application/json",
+                **({"HTTP_AUTHORIZATION": f"Bearer {tokens[person]}"} if tokens[person] else {}),
+            ).status_code
+            for person in PEOPLE
+        ]
+        for path in POST_EXPECTED
+    }
+    assert observed == POST_EXPECTED
+
+
+def test_matrix_covers_every_endpoint():
+    from tests.api.test_api_schema import ENDPOINTS
+
+    rows = {("get", "/api/v1" + path) for path in EXPECTED} | {
+        ("post", "/api/v1" + path) for path in POST_EXPECTED
+    }
+    templated = {(m, p.replace("{code}", "COV00000000")) for m, p in ENDPOINTS}
+    assert rows == templated
+
+
 @pytest.mark.django_db
 def test_refusals_are_json_in_the_owners_language(trainer, token_for, api_get):
     secret = token_for(trainer)
