@@ -16,7 +16,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Certificate, CoursePage, Edition, Enrolment, EnrolmentStatus, Track
+from courses.models import (
+    Certificate,
+    CoursePage,
+    Edition,
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    Track,
+)
 from courses.services import certificates as certificate_service
 from courses.services.enrolment import EnrolmentNotAllowed, enrolments_bulk_ensure
 from courses.services.ratelimit import rate_limit_exceeded
@@ -51,11 +59,9 @@ def _coverage_scope(user, agency_code: str):
 
 
 def _enrolment_scope(user, agency_code: str):
-    """Who may list enrolments: the coverage readers with their scope, and trainers, who
-    see every course's enrolments on the course enrolment page."""
-    if roles.has_role(user, roles.TRAINER) and not (
-        roles.has_role(user, roles.DOST_OFFICER) or roles.has_role(user, roles.SECRETARY)
-    ):
+    """Who may list enrolments: trainers see every course's enrolments, as on the course
+    enrolment page; the coverage readers see theirs with their coverage scope."""
+    if roles.has_role(user, roles.TRAINER):
         tree = coverage.load_agency_tree()
         return _narrow_to_agency(tree, None, agency_code)[0]
     return _coverage_scope(user, agency_code)[1]
@@ -369,7 +375,7 @@ def enrolments_bulk(request, body: schemas.BulkEnrolmentIn):
     )
     try:
         enrolments_bulk_ensure(
-            users=list(users.values()), course=course, source="bulk", actor=actor
+            users=list(users.values()), course=course, source=EnrolmentSource.BULK, actor=actor
         )
     except EnrolmentNotAllowed as error:
         return Status(403, {"detail": " ".join(error.messages)})
