@@ -7,7 +7,7 @@ class TokenCreateForm(forms.Form):
         label=_("Tên khóa"),
         max_length=100,
         required=False,
-        help_text=_("Hệ thống sẽ dùng khóa, ví dụ: phần mềm quản lý cán bộ."),
+        help_text=_("Hệ thống sẽ dùng khóa này, ví dụ: phần mềm quản lý cán bộ."),
     )
     expires_days = forms.IntegerField(
         label=_("Hiệu lực (số ngày)"),
