@@ -8,6 +8,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.accounts import views as account_views
+from lms.api import views as api_views
+from lms.api.api import api
 from lms.core import views as core_views
 
 # The Django admin is for system administrators; staff work in the Wagtail admin.
@@ -24,6 +26,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/api-tokens/", api_views.api_tokens, name="api_tokens"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("lms.accounts.urls")),
     # Learning actions live beside the catalogue; unmatched /courses/<slug>/ paths fall
@@ -35,6 +38,7 @@ urlpatterns = [
     path("certificates/", include(("courses.urls.certificates", "certificates"))),
     path("verify/", include(("courses.urls.verify", "verify"))),
     path("coverage/", include(("lms.coverage.urls", "coverage"))),
+    path("api/v1/", api.urls),
 ]
 
 if settings.DEBUG:

@@ -16,14 +16,17 @@ class RequireMFAForStaffMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        required = set(getattr(settings, "MFA_REQUIRED_ROLES", ()))
-        user = request.user
-        if (
-            required
-            and user.is_authenticated
-            and not request.path.startswith(EXEMPT_PREFIXES)
-            and (user.is_superuser or required & user_roles(user))
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        ):
+        if not request.path.startswith(EXEMPT_PREFIXES) and mfa_missing(request.user):
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+def mfa_missing(user) -> bool:
+    """True when the user's roles require TOTP and they have not enrolled it yet."""
+    required = set(getattr(settings, "MFA_REQUIRED_ROLES", ()))
+    return bool(
+        required
+        and user.is_authenticated
+        and (user.is_superuser or required & user_roles(user))
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    )

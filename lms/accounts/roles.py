@@ -28,6 +28,13 @@ def has_role(user, role: str) -> bool:
     return role in user_roles(user)
 
 
+def holds_staff_role(user) -> bool:
+    """Trainer, agency secretary, DOST officer or editor (administrators hold every role)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(user_roles(user) & set(STAFF_ROLES))
+
+
 # Every page asks for the roles of the signed-in person; they are kept in the shared cache and
 # forgotten (lms.accounts.signals) whenever a membership changes or a group is renamed or
 # deleted. The timeout only bounds changes made outside the ORM, such as raw SQL.

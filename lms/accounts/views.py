@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from . import roles
 from .forms import ProfileForm
 
 PROFILE_FIELDS = ("full_name", "position", "phone", "receives_digest")
@@ -27,7 +28,11 @@ def profile(request):
         user.save(update_fields=list(PROFILE_FIELDS))
         messages.success(request, _("Đã lưu thông tin cá nhân."))
         return redirect("profile")
-    return render(request, "account/profile.html", {"form": form})
+    return render(
+        request,
+        "account/profile.html",
+        {"form": form, "shows_api_tokens": roles.holds_staff_role(user)},
+    )
 
 
 def _admin_login(request, *, admin_home: str, may_enter) -> HttpResponse:

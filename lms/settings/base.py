@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "lms.accounts",
     "lms.core",
     "lms.coverage",
+    "lms.api",
     "courses",
     "quizzes",
     "wagtail.contrib.forms",
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_celery_beat",
+    # Serves the API docs page from its bundled static files instead of a CDN.
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -29,6 +29,11 @@ ROLES = [
 # their own tests cover them; the entry points we rely on are in PAGES below.
 EXTERNAL_PREFIXES = ("django-admin/", "admin/", "accounts/", "documents/", "_util/", "jsi18n/")
 EXTERNAL_NAMES = {"set_language", "wagtail_serve"}
+# Prefixes of ours that this matrix cannot probe: the API ignores sessions (Bearer tokens only),
+# so every cell here would be 401. Its role × endpoint matrix with tokens is
+# tests/api/test_api_scopes.py::test_role_endpoint_matrix; the schema test
+# (tests/api/test_api_schema.py) fails when an endpoint is added without being listed there.
+SEPARATELY_TESTED_PREFIXES = ("api/",)
 
 R, D, N, F, OK, B, NA = 302, 403, 404, 405, 200, 400, 429
 # Columns follow ROLES: anonymous, trainee, other_trainee, trainer, other_trainer, secretary,
@@ -101,7 +106,8 @@ def project_url_names() -> set[str]:
     return {
         name
         for name, route in _walk(get_resolver().url_patterns)
-        if not route.startswith(EXTERNAL_PREFIXES) and name not in EXTERNAL_NAMES
+        if not route.startswith(EXTERNAL_PREFIXES + SEPARATELY_TESTED_PREFIXES)
+        and name not in EXTERNAL_NAMES
     }
 
 
