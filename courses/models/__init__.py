@@ -1,4 +1,10 @@
-from .certificates import CODE_ALPHABET, CODE_LENGTH, Certificate, CertificateTemplate
+from .certificates import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Certificate,
+    CertificateTemplate,
+    EditionTransition,
+)
 from .classes import (
     ATTENDED_STATUSES,
     Attendance,
@@ -23,6 +29,7 @@ __all__ = [
     "AttendanceStatus",
     "Certificate",
     "CertificateTemplate",
+    "EditionTransition",
     "ClassMember",
     "ClassSession",
     "CourseActivity",

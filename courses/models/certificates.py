@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms.core.deletion import KeptRecord, KeptRecordQuerySet
@@ -42,8 +43,12 @@ class CertificateTemplate(models.Model):
 
 class CertificateQuerySet(KeptRecordQuerySet):
     def valid_at(self, moment):
-        return self.filter(revoked_at__isnull=True, issued_at__lte=moment).filter(
-            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=moment)
+        """Issued, not revoked, not expired, and not of an edition whose transition deadline
+        has passed (those are superseded by the new edition)."""
+        return (
+            self.filter(revoked_at__isnull=True, issued_at__lte=moment)
+            .filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=moment))
+            .exclude(models.Exists(EditionTransition.superseding_at(moment)))
         )
 
 
@@ -115,3 +120,49 @@ class Certificate(KeptRecord, models.Model):
 
     def __str__(self):
         return f"{self.code} – {self.full_name}"
+
+
+class EditionTransition(models.Model):
+    """A change of the standard's edition (e.g. TCVN ISO 9001:2008 → 2015) opened by a DOST
+    officer: people whose only valid certificate is of the old edition are to take `course`
+    before `deadline`; after it, old-edition certificates of the track are superseded (the
+    verify page says so, and they no longer count as coverage)."""
+
+    track = models.CharField(_("chuyên đề"), max_length=20, blank=True,
+                             help_text=_("Để trống: mọi chuyên đề."))  # fmt: skip
+    from_edition = models.CharField(_("từ phiên bản"), max_length=12)
+    to_edition = models.CharField(_("sang phiên bản"), max_length=12)
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("khóa học chuyển đổi"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
+    )
+    deadline = models.DateField(_("hạn chuyển đổi"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chuyển đổi phiên bản")
+        verbose_name_plural = _("chuyển đổi phiên bản")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_edition=models.F("to_edition")),
+                name="transition_changes_edition",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.from_edition} → {self.to_edition} ({self.deadline:%d/%m/%Y})"
+
+    @classmethod
+    def superseding_at(cls, moment):
+        """Transitions, past their deadline at `moment`, that supersede the certificate of the
+        outer query (for `Exists`)."""
+        day = timezone.localtime(moment).date()
+        return cls.objects.filter(from_edition=models.OuterRef("edition"), deadline__lt=day).filter(
+            models.Q(track="") | models.Q(track=models.OuterRef("track"))
+        )

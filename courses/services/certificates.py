@@ -36,6 +36,7 @@ from courses.models import (
     CertificateTemplate,
     ClassSession,
     CoursePage,
+    EditionTransition,
     Enrolment,
     EnrolmentStatus,
 )
@@ -53,6 +54,7 @@ CODE_ATTEMPTS = 8
 STATUS_VALID = "valid"
 STATUS_EXPIRED = "expired"
 STATUS_REVOKED = "revoked"
+STATUS_SUPERSEDED = "superseded"
 
 
 @dataclass(frozen=True)
@@ -96,12 +98,32 @@ def expiry_for(course: CoursePage, issued_at: datetime) -> datetime | None:
     return add_months(issued_at, months) if months else None
 
 
-def certificate_status(certificate: Certificate, moment: datetime | None = None) -> str:
+def supersessions(moment: datetime | None = None) -> dict[tuple[str, str], str]:
+    """(old edition, track or "") -> new edition, for transitions past their deadline."""
+    day = timezone.localtime(moment or timezone.now()).date()
+    rows = EditionTransition.objects.filter(deadline__lt=day).order_by("deadline")
+    return {(t.from_edition, t.track): t.to_edition for t in rows}
+
+
+def superseded_by(certificate: Certificate, passed: dict[tuple[str, str], str]) -> str:
+    """The edition that superseded the certificate's, or ""."""
+    return passed.get((certificate.edition, certificate.track)) or passed.get(
+        (certificate.edition, ""), ""
+    )
+
+
+def certificate_status(
+    certificate: Certificate, moment: datetime | None = None, passed: dict | None = None
+) -> str:
+    """valid, expired, revoked, or superseded (its edition's transition deadline has passed).
+    `passed` (from `supersessions`) saves a query per certificate on lists."""
     moment = moment or timezone.now()
     if certificate.revoked_at:
         return STATUS_REVOKED
     if certificate.expires_at and certificate.expires_at <= moment:
         return STATUS_EXPIRED
+    if superseded_by(certificate, supersessions(moment) if passed is None else passed):
+        return STATUS_SUPERSEDED
     return STATUS_VALID
 
 

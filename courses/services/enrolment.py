@@ -65,15 +65,20 @@ def missing_prerequisites(*, user, course: CoursePage) -> list[CoursePage]:
 
 
 def enrolment_scope_error(*, actor, user) -> str | None:
-    """Why `actor` may not enrol `user` (None when allowed). Trainers enrol anyone; a
-    secretary only people of their own agency and its sub-agencies."""
-    if roles.has_role(actor, roles.TRAINER):
+    """Why `actor` may not enrol `user` (None when allowed). Trainers and DOST officers enrol
+    anyone; a secretary only people of their own agency and its sub-agencies."""
+    if _enrols_anyone(actor):
         return None
     if roles.has_role(actor, roles.SECRETARY) and actor.agency_id:
         if user.agency_id and user.agency_id in _agency_scope(actor):
             return None
         return _("%(user)s không thuộc đơn vị của bạn.") % {"user": user.email}
     return _("Bạn không có quyền ghi danh người khác.")
+
+
+def _enrols_anyone(actor) -> bool:
+    # DOST officers enrol people province-wide (edition transitions, plans).
+    return roles.has_role(actor, roles.TRAINER) or roles.has_role(actor, roles.DOST_OFFICER)
 
 
 def _agency_scope(actor) -> set[int]:
@@ -85,7 +90,7 @@ def _agency_scope(actor) -> set[int]:
 
 
 def _source_for(actor) -> str:
-    if roles.has_role(actor, roles.TRAINER):
+    if _enrols_anyone(actor):
         return EnrolmentSource.TRAINER
     return EnrolmentSource.SECRETARY
 
@@ -145,11 +150,12 @@ def enrolment_create(*, user, course: CoursePage, source: str, actor=None) -> En
 
 
 def users_enrollable_by(actor):
-    """The people `actor` may enrol: anyone for a trainer, the people of their agency and its
-    sub-agencies for a secretary, nobody for anyone else. Every look-up of a person by e-mail
-    on an enrolment screen goes through this, so staff learn nothing about people outside it."""
+    """The people `actor` may enrol: anyone for a trainer or DOST officer, the people of their
+    agency and its sub-agencies for a secretary, nobody for anyone else. Every look-up of a
+    person by e-mail on an enrolment screen goes through this, so staff learn nothing about
+    people outside it."""
     users = get_user_model().objects.all()
-    if roles.has_role(actor, roles.TRAINER):
+    if _enrols_anyone(actor):
         return users
     if roles.has_role(actor, roles.SECRETARY) and actor.agency_id:
         return users.filter(agency_id__in=_agency_scope(actor))

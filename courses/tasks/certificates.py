@@ -72,3 +72,37 @@ def send_expiry_reminders(days: int = 30) -> int:
         certificate_mark_reminded(certificate_ids=[certificate.pk])
         sent += 1
     return sent
+
+
+@shared_task(
+    name="courses.tasks.send_transition_invitations",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_transition_invitations(transition_id: int) -> int:
+    """E-mail each person enrolled by a transition once: which course, and the deadline."""
+    from courses.models import EditionTransition, Enrolment
+    from lms.core.links import site_url
+    from lms.coverage.models import Notice
+
+    transition = EditionTransition.objects.select_related("course").filter(pk=transition_id).first()
+    if transition is None:
+        return 0
+    key = f"transition-{transition_id}"
+    told = Notice.objects.filter(kind="transition", key=key).values("user_id")
+    enrolments = Enrolment.objects.filter(course=transition.course).exclude(user_id__in=told)
+    sent = 0
+    for enrolment in enrolments.select_related("user"):
+        user = enrolment.user
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            context = {"transition": transition, "user": user, "site_url": site_url()}
+            subject = render_to_string(
+                "courses/certificates/email_transition_subject.txt", context
+            ).strip()
+            body = render_to_string("courses/certificates/email_transition.txt", context)
+        send_mail(subject, body, None, [user.email])
+        Notice.objects.create(user=user, kind="transition", key=key)
+        sent += 1
+    return sent

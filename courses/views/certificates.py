@@ -14,32 +14,39 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.models import Certificate, ClassSession, CoursePage
+from courses.models import Certificate, ClassSession, CoursePage, Edition
 from courses.services import certificates as service
 from courses.services.ratelimit import rate_limit_exceeded
 from lms.accounts.models import Agency
 from lms.core.addresses import client_address
 from lms.core.redirects import safe_next
 
+EDITION_LABELS = dict(Edition.choices)
 VERIFY_LIMIT_PER_MINUTE = getattr(settings, "CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
 # Lazy: the labels are built at import time but shown in the request's language.
 STATUS_LABELS = {
     service.STATUS_VALID: gettext_lazy("Còn hiệu lực"),
     service.STATUS_EXPIRED: gettext_lazy("Đã hết hạn"),
     service.STATUS_REVOKED: gettext_lazy("Đã bị thu hồi"),
+    service.STATUS_SUPERSEDED: gettext_lazy("Đã được thay thế bởi phiên bản mới"),
 }
 STATUS_BADGES = {
     service.STATUS_VALID: "badge-ok",
     service.STATUS_EXPIRED: "badge-warn",
     service.STATUS_REVOKED: "badge-bad",
+    service.STATUS_SUPERSEDED: "badge-warn",
 }
 
 
 def _annotate(certificates, moment=None):
     moment = moment or timezone.now()
+    passed = service.supersessions(moment)
     rows = []
     for certificate in certificates:
-        status = service.certificate_status(certificate, moment)
+        status = service.certificate_status(certificate, moment, passed)
+        certificate.superseded_by = EDITION_LABELS.get(
+            service.superseded_by(certificate, passed), ""
+        )
         certificate.status = status
         certificate.status_label = STATUS_LABELS[status]
         certificate.status_badge = STATUS_BADGES[status]
@@ -116,6 +123,7 @@ def verify_detail(request, code):
             "agency_name",
             "course_title",
             "edition",
+            "track",
             "issued_at",
             "expires_at",
             "revoked_at",

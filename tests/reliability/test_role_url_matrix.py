@@ -72,6 +72,9 @@ EXPECTED = {
     "courses:enrolments": [R, D, D, OK, OK, OK, OK, D, D],
     "courses:my_learning": [R, OK, OK, OK, OK, OK, OK, OK, OK],
     "courses:resume": [R, R, R, R, R, R, R, R, R],
+    "coverage:transition": [R, D, D, D, D, D, D, N, D],
+    "coverage:transition_enrol": [R, F, F, F, F, F, F, F, F],
+    "coverage:transitions": [R, D, D, D, D, D, D, OK, D],
     "coverage:agency": [R, D, D, D, D, OK, N, OK, OK],
     "coverage:dashboard": [R, D, D, D, D, OK, OK, OK, OK],
     "coverage:export": [R, F, F, F, F, F, F, F, F],
@@ -180,6 +183,8 @@ def world(
         "checkin:checkin": {"token": checkin_token(class_session)},
         "coverage:agency": {"code": agency_tree["department"].code},
         "coverage:export_status": {"pk": export.pk},
+        "coverage:transition": {"pk": 999999},
+        "coverage:transition_enrol": {"pk": 999999},
         "coverage:export_download": {"pk": export.pk},
     }
     pages = {
@@ -247,6 +252,7 @@ POST_EXPECTED = {
     "courses:activity_done": [R, R, R, R, R],  # not enrolled: nothing recorded, back to page
     "courses:enrol": [R, R, R, R, R],  # self-enrolment is open to everyone signed in
     "coverage:export": [R, D, D, D, B],
+    "coverage:transition_enrol": [R, D, D, D, D],
     "quizzes:autosave": [R, OK, N, N, N],
     "quizzes:start": [R, R, R, R, R],
     "quizzes:submit": [R, R, N, N, N],
