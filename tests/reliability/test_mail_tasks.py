@@ -257,7 +257,7 @@ def test_stored_old_defaults_move_to_fixed_times_and_edited_entries_stay():
     from django.apps import apps
 
     migration = importlib.import_module(
-        "lms.core.migrations.0002_beat_entries_at_fixed_local_times"
+        "lms.core.migrations.0003_beat_entries_at_fixed_local_times"
     )
     hourly = IntervalSchedule.objects.create(every=3600, period="seconds")
     every_two_days = IntervalSchedule.objects.create(every=2 * 86400, period="seconds")

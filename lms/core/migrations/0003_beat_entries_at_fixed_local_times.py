@@ -44,7 +44,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0001_initial"),
+        ("core", "0002_history_is_protected"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

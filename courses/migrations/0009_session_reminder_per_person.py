@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0003_certificate_rendered_site_url"),
+        ("courses", "0008_edition_transitions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
