@@ -46,7 +46,8 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m tests.bench.run
 
 messages: install
-	cd lms && ../$(BIN)/python ../manage.py makemessages --locale vi --locale en --ignore 'locale/allauth/*'
+	$(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore 'tests/*' \
+		--ignore 'lms/locale/*' --ignore 'media/*' --ignore 'staticfiles/*'
 	$(BIN)/python manage.py compilemessages --ignore .venv
 
 clean:
