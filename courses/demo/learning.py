@@ -25,7 +25,13 @@ from lms.accounts.services import user_add_role
 from lms.core.demo import child_page_upsert
 from lms.core.models import HomePage
 
-COURSE_FILES = ("awareness.yaml", "building.yaml", "maintaining.yaml", "improving.yaml")
+COURSE_FILES = (
+    "awareness.yaml",
+    "building.yaml",
+    "maintaining.yaml",
+    "improving.yaml",
+    "awareness-2008.yaml",
+)
 DEMO_TRAINEE_EMAIL = "hocvien@demo.vn"
 
 # (full name, position): the extra demo trainees, spread over the agencies of the province.

@@ -7,6 +7,7 @@ from django.utils import translation
 from courses.demo import certificates as certificates_demo
 from courses.demo import classes as classes_demo
 from courses.demo import learning as learning_demo
+from courses.demo import transitions as transitions_demo
 from lms.accounts import demo as accounts_demo
 from lms.core import demo as core_demo
 from lms.coverage import demo as coverage_demo
@@ -18,6 +19,7 @@ STEP_GROUPS = [
     quizzes_demo.STEPS,
     classes_demo.STEPS,
     certificates_demo.STEPS,
+    transitions_demo.STEPS,
     coverage_demo.STEPS,
 ]
 
