@@ -40,16 +40,27 @@ def attempts_gradable_by(user, *, quiz: QuizPage | None = None):
         return attempts
     if not roles.has_role(user, roles.TRAINER):
         return attempts.none()
-    courses = CoursePage.objects.filter(classes__trainers=user).distinct()
+    courses = _taught_courses(user)
     if quiz is not None:
-        courses = courses.filter(path=quiz.path[: -quiz.steplen])  # the quiz's course
+        courses = [course for course in courses if quiz.path.startswith(course.path)]
     condition = Q()
-    for course in courses.only("path"):
+    for course in courses:
         members = ClassMember.objects.filter(
-            training_class__course=course, training_class__trainers=user
+            training_class__course_id=course.pk, training_class__trainers=user
         ).values("user_id")
         condition |= Q(quiz__path__startswith=course.path, user_id__in=members)
     return attempts.filter(condition) if condition else attempts.none()
+
+
+def _taught_courses(user) -> list[CoursePage]:
+    """The courses of the classes `user` teaches, read once per request (kept on the user)."""
+    cached = getattr(user, "_taught_courses", None)
+    if cached is None:
+        cached = list(
+            CoursePage.objects.filter(classes__trainers=user).distinct().only("pk", "path")
+        )
+        user._taught_courses = cached
+    return cached
 
 
 def can_grade_attempt(user, attempt: Attempt) -> bool:

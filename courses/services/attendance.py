@@ -278,11 +278,29 @@ def attendance_mark(
         else:
             saved = _save_with_audit(session=session, rows=rows, changes=changes, actor=actor)
         result.changed = len(saved)
-        result.kept += [entry for entry, _b, _a in changes if entry.user_id not in saved]
+        lost = [entry for entry, _b, _a in changes if entry.user_id not in saved]
+        if lost:  # rare: a change landed between our read and our write
+            result.kept += _not_as_wanted(session, lost, marks)
         if saved:
             _after_attendance_change(session)
     result.kept = _sorted(result.kept)
     return result
+
+
+def _not_as_wanted(session, entries, marks) -> list[RosterEntry]:
+    """Of rows another request wrote first, those that now differ from this page's marks (a
+    concurrent double click wrote the same thing: nothing to report)."""
+    now = {
+        user_id: (status, note)
+        for user_id, status, note in Attendance.objects.filter(
+            session_id=session.pk, user_id__in=[entry.user_id for entry in entries]
+        ).values_list("user_id", "status", "note")
+    }
+    return [
+        entry
+        for entry in entries
+        if now.get(entry.user_id) != (marks[entry.user_id][0], nfc(marks[entry.user_id][1]))
+    ]
 
 
 def _check_marks(marks, by_user) -> None:

@@ -298,7 +298,7 @@ def enrolments_bulk_ensure(
                         "prerequisites",
                         user,
                     )
-    for user in pending:
+    for user in users:  # everyone, enrolled or not: "already enrolled" is told only in scope
         if actor is not None and actor.pk != user.pk:
             error = enrolment_scope_error(actor=actor, user=user)
             if error:

@@ -34,3 +34,41 @@ def test_concurrent_self_enrolment_clicks(make_user, make_course):
     assert errors == []
     assert len({enrolment.pk for enrolment in results}) == 1
     assert Enrolment.objects.filter(course=course, user=trainee).count() == 1
+
+
+def test_concurrent_double_click_on_attendance_writes_each_mark_once(make_user, make_course):
+    """The same marking POST four times at once: each row is written and audited once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.models import Attendance, ClassMember, ClassSession, TrainingClass
+    from courses.services.attendance import SessionRef, attendance_mark
+    from lms.core.models import AuditEvent
+
+    trainer = make_user(roles.TRAINER)
+    training_class = TrainingClass.objects.create(course=make_course(lessons=1), title="Lớp")
+    training_class.trainers.add(trainer)
+    session = ClassSession.objects.create(
+        training_class=training_class,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(hours=4),
+        venue="Hội trường",
+    )
+    people = [make_user() for _ in range(20)]
+    ClassMember.objects.bulk_create(
+        ClassMember(training_class=training_class, user=person) for person in people
+    )
+    ref = SessionRef.of(session)
+    marks = {person.pk: ("present", "") for person in people}
+    loaded = {person.pk: (None, "") for person in people}  # the page showed nobody marked
+
+    results, errors = run_concurrently(
+        4, lambda: attendance_mark(session=ref, marks=marks, actor=trainer, loaded=loaded)
+    )
+
+    assert errors == []
+    assert sum(result.changed for result in results) == len(people)
+    assert all(result.kept == [] for result in results)  # same marks: nothing to report
+    assert Attendance.objects.filter(session=session, status="present").count() == len(people)
+    assert AuditEvent.objects.filter(verb="attendance.mark").count() == len(people)
