@@ -17,6 +17,7 @@ from courses.services.certificates import (
     certificate_zip_job_start,
     zip_job_read,
 )
+from tests.fixtures.certificates import pdf_page_images
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +73,29 @@ def test_pdf_and_verify_page_frozen_after_course_title_change(
     page = client.get(reverse("verify:detail", args=[issued_certificate.code]))
     assert original_title in page.content.decode()
     assert "Tên khóa học mới" not in page.content.decode()
+
+
+def test_pdf_prints_the_templates_background(
+    hong_nhung, course, complete_course, template_with_background
+):
+    template_with_background(course)
+    complete_course(hong_nhung, course)
+    certificate = certificate_issue(user=hong_nhung, course=course)
+    data = certificate_render_pdf(certificate_id=certificate.pk).pdf.read()
+    assert [(i["/Width"], i["/Height"]) for i in pdf_page_images(data)] == [(420, 297)]
+
+
+def test_pdf_without_its_background_file_says_so_and_still_prints(
+    hong_nhung, course, complete_course, template_with_background, caplog
+):
+    template = template_with_background(course)
+    template.background.file.storage.delete(template.background.file.name)
+    complete_course(hong_nhung, course)
+    certificate = certificate_issue(user=hong_nhung, course=course)
+    data = certificate_render_pdf(certificate_id=certificate.pk).pdf.read()
+    assert pdf_page_images(data) == []
+    assert "Nguyễn Thị Hồng Nhung" in _pdf_text(data)
+    assert "certificate background" in caplog.text
 
 
 def test_trainee_cannot_download_another_trainees_pdf(client, other_trainee, issued_certificate):
