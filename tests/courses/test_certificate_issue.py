@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from courses.models import CODE_ALPHABET, CODE_LENGTH, Certificate
 from courses.services.certificates import (
-    add_months,
     certificate_issue,
     certificate_reissue,
     certificate_revoke,
@@ -74,53 +73,7 @@ def test_normalise_code_ignores_case_spaces_and_dashes():
     assert normalise_code("ab cd e 2345 6") == "ABCDE23456"
 
 
-@pytest.mark.parametrize(
-    ("issued", "months", "expected"),
-    [
-        (datetime(2025, 1, 31, 9, 0), 1, datetime(2025, 2, 28, 9, 0)),
-        (datetime(2024, 1, 31, 9, 0), 1, datetime(2024, 2, 29, 9, 0)),
-        (datetime(2024, 2, 29, 9, 0), 12, datetime(2025, 2, 28, 9, 0)),
-        (datetime(2025, 11, 30, 9, 0), 3, datetime(2026, 2, 28, 9, 0)),
-        (datetime(2025, 5, 15, 9, 0), 36, datetime(2028, 5, 15, 9, 0)),
-    ],
-)
-def test_expiry_adds_calendar_months(issued, months, expected):
-    result = add_months(issued.replace(tzinfo=HANOI), months)
-    assert result.replace(tzinfo=None) == expected
-
-
 UTC = ZoneInfo("UTC")
-
-
-@pytest.mark.parametrize(
-    ("issued_utc", "months", "expected_hanoi"),
-    [
-        # 31/01 03:00 in Hanoi is still 30/01 in UTC: the month end is Hanoi's, not UTC's.
-        (datetime(2026, 1, 30, 20, 0), 1, datetime(2026, 2, 28, 3, 0)),
-        (datetime(2024, 1, 30, 17, 0), 1, datetime(2024, 2, 29, 0, 0)),
-        (datetime(2024, 2, 28, 18, 30), 12, datetime(2025, 2, 28, 1, 30)),
-        (datetime(2025, 4, 30, 23, 59), 1, datetime(2025, 6, 1, 6, 59)),
-        (datetime(2025, 10, 30, 17, 0), 4, datetime(2026, 2, 28, 0, 0)),
-        (datetime(2027, 12, 30, 17, 0), 2, datetime(2028, 2, 29, 0, 0)),
-        (datetime(2025, 3, 28, 17, 0), 11, datetime(2026, 2, 28, 0, 0)),
-        # 16:59 UTC is 23:59 the same day in Hanoi: nothing moves.
-        (datetime(2025, 12, 31, 16, 59), 2, datetime(2026, 2, 28, 23, 59)),
-    ],
-    ids=[
-        "31jan-0300-to-28feb",
-        "31jan-leap-to-29feb",
-        "29feb-to-28feb",
-        "01may-to-01jun",
-        "31oct-to-28feb",
-        "31dec-to-29feb-2028",
-        "29mar-to-28feb",
-        "31dec-2359-same-day",
-    ],
-)
-def test_expiry_counts_months_in_hanoi_time_from_a_utc_instant(issued_utc, months, expected_hanoi):
-    result = add_months(issued_utc.replace(tzinfo=UTC), months)
-    assert result == expected_hanoi.replace(tzinfo=HANOI)
-    assert timezone.localtime(result).date() == expected_hanoi.date()
 
 
 def test_expiry_follows_course_validity(hong_nhung, make_course, complete_course, monkeypatch):
