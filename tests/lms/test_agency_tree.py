@@ -96,3 +96,13 @@ def test_merger_and_parent_cycles_end():
     tree = build_agency_tree(rows)
     assert {tree.reporting[1], tree.reporting[2]} <= {1, 2}
     assert tree.chains[3] == [3, 4] and tree.chains[4] == [4, 3]
+
+
+def test_an_empty_directory_gives_an_empty_tree():
+    tree = build_agency_tree([])
+    assert list(tree.agencies.columns) == [
+        "code", "name", "kind", "parent_id", "merged_into_id", "target_headcount", "is_active"
+    ]  # fmt: skip
+    assert (tree.reporting, tree.chains, tree.roots()) == ({}, {}, [])
+    assert tree.subtree(5) == {5}
+    assert tree.by_code("P") is None
