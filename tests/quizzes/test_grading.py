@@ -308,3 +308,28 @@ def test_attempt_totals_are_rounded_and_percent_of_nothing_is_zero():
     empty = grade_attempt([], {})
     assert (empty.score, empty.max_score, empty.percent) == (0.0, 0.0, 0.0)
     assert list(grade_attempt(thirds, {}).marks) == ["0", "1", "2"]
+
+
+def test_numerical_epsilon_and_bound_for_a_zero_value():
+    zero = numerical({"value": 0.0, "tolerance": 0.0, "fraction": 1.0})
+    assert grade_question(zero, "0.000000001").fraction == 1.0  # exactly the epsilon: inside
+    assert grade_question(zero, "0.0000000015").fraction == 0.0
+    assert grade_question({"id": "1", "qtype": "numerical"}, "0").fraction == 0.0
+
+
+def test_numerical_looks_past_answers_out_of_range_and_ties_go_to_the_first():
+    later = numerical({"value": 1.0, "fraction": 1.0}, {"value": 2.0, "fraction": 0.5})
+    assert grade_question(later, "2").fraction == 0.5
+    from quizzes.grading import best_numerical_answer
+
+    tie = numerical(
+        {"value": None, "fraction": 0.5, "feedback": "khác"},
+        {"value": 5.0, "fraction": 0.5, "feedback": "năm"},
+    )
+    assert best_numerical_answer(tie, "5")["feedback"] == "khác"
+
+
+def test_attempt_totals_round_unrounded_manual_marks_and_maxima_to_four_places():
+    essay = {"id": "e", "qtype": "essay", "mark": 2.345678}
+    result = grade_attempt([essay], {}, {"e": {"mark": 1.234567}})
+    assert (result.score, result.max_score) == (1.2346, 2.3457)
