@@ -50,8 +50,8 @@ KILLED = {1, 3, 36, -24, 24, 152, 255}  # failed tests, pytest error, timeout
 SURVIVED = {0, 5, 33}  # tests passed, or no test reached the mutant
 
 
-def _mutmut(*names: str) -> None:
-    command = ["nice", "-n", "19", str(MUTMUT), "run", "--max-children", "1", *names]
+def _mutmut(children: int, *names: str) -> None:
+    command = ["nice", "-n", "19", str(MUTMUT), "run", "--max-children", str(children), *names]
     subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
 
@@ -68,14 +68,14 @@ def _exit_codes(module: str) -> dict[str, int | None]:
     }
 
 
-def run(module: str, sample: int | None) -> None:
+def run(module: str, sample: int | None, children: int = 1) -> None:
     if sample is None:
-        _mutmut(*MODULES[module][1])
+        _mutmut(children, *MODULES[module][1])
         return
     if not _exit_codes(module):
-        _mutmut("nothing.to.run")  # generates the mutants without testing any
+        _mutmut(children, "nothing.to.run")  # generates the mutants without testing any
     names = sorted(_exit_codes(module))
-    _mutmut(*random.Random(module).sample(names, min(sample, len(names))))  # noqa: S311
+    _mutmut(children, *random.Random(module).sample(names, min(sample, len(names))))  # noqa: S311
 
 
 def table() -> str:
@@ -101,6 +101,7 @@ def main() -> None:
     parser.add_argument("modules", nargs="*", help=f"some of: {', '.join(MODULES)}")
     parser.add_argument("--sample", type=int, help="test this many mutants of each module")
     parser.add_argument("--table", action="store_true", help="only print the table")
+    parser.add_argument("--children", type=int, default=1, help="mutants tested at once")
     args = parser.parse_args()
     unknown = set(args.modules) - set(MODULES)
     if unknown:
@@ -108,7 +109,7 @@ def main() -> None:
     if not args.table:
         for module in args.modules or list(MODULES):
             print(f"mutmut: {module}", flush=True)
-            run(module, args.sample)
+            run(module, args.sample, args.children)
     print(table())
 
 
