@@ -569,6 +569,15 @@ def test_broken_crlf_file_reports_the_same_lines():
         ("Q?{=%50%a =%20%b}", 1, gift_module.MSG_NO_FULL_MARK),
         ("Q?{~a ~b}", 1, gift_module.MSG_NO_FULL_MARK),
         ("Q?{=#feedback only}", 1, gift_module.MSG_EMPTY_ANSWER),
+        # Errors on a later line of the question carry that line.
+        ("Q?{#\n=1\n=%-50%2}", 3, gift_module.MSG_PENALTY_NOT_ALLOWED.format(weight="-50")),
+        ("Q?{#\n=1\n=%50%}", 3, gift_module.MSG_EMPTY_ANSWER),
+        ("Q?{=a ~b}\n}", 2, gift_module.MSG_UNOPENED_BRACE),
+        (
+            "Q?{#=12345678901234567890123456789012..1}",
+            1,
+            gift_module.MSG_BAD_RANGE.format(text="12345678901234567890123456789…"),
+        ),
     ],
 )
 def test_malformed_question_gives_a_located_error(source, line, message):
