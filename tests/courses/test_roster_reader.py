@@ -1,3 +1,4 @@
+import datetime
 import io
 import struct
 import unicodedata
@@ -347,3 +348,23 @@ def test_icelandic_eth_in_a_header_reads_as_d_with_stroke():
     result = read_roster("Họ và tên,Email,Ðơn vị\nAn,an@ubnd.vn,Sở Tư pháp\n".encode(), "a.csv")
     assert result.errors == []
     assert result.rows[0].agency == "Sở Tư pháp"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (float("nan"), ""),
+        (912345678.0, "912345678"),
+        (1.5, "1.5"),
+        (7, "7"),
+        ("Sở Tư pháp", "Sở Tư pháp"),
+        (datetime.date(2024, 1, 5), "2024-01-05"),
+        (datetime.datetime(2024, 1, 5), "2024-01-05"),
+        (datetime.datetime(2024, 1, 5, 8, 30), "2024-01-05T08:30:00"),
+    ],
+)
+def test_cells_read_as_the_user_typed_them(value, text):
+    from courses.formats.roster import _cell_text
+
+    assert _cell_text(value) == text
