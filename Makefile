@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint format bench e2e-deps messages clean
+.PHONY: run test install lint format bench e2e-deps messages clean mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,19 @@ $(VENV)/.installed-bench: $(STAMP)
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m tests.bench.run
 
+# Mutation testing of the pure, central modules (the `mutation` extra); not part of `make test`
+# or CI. MUTATION_ARGS picks modules or a sample, e.g. MUTATION_ARGS="--sample 200 gift".
+$(VENV)/.installed-mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,mutation]'
+	touch $@
+
+mutation: $(VENV)/.installed-mutation
+	$(BIN)/python -m tests.mutation.run $(MUTATION_ARGS)
+
 messages: install
 	$(BIN)/python manage.py makemessages --locale en --ignore '.venv/*' --ignore 'tests/*' \
 		--ignore 'lms/locale/*' --ignore 'media/*' --ignore 'staticfiles/*'
 	$(BIN)/python manage.py compilemessages --ignore .venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) db.sqlite3 media staticfiles mutants

@@ -79,13 +79,14 @@ class CertificateLayout:
     issuer_name: str
     signatory_name: str
     signatory_title: str
-    background_path: str = ""
+    # The image file's bytes, read through the storage API (local media or an S3 bucket).
+    background: bytes = b""
 
 
 @lru_cache(maxsize=8)
-def _background(path: str) -> ImageReader | None:
+def _background(data: bytes) -> ImageReader | None:
     # Decoding the image once per process: reportlab embeds it from the reader each time.
-    return ImageReader(path) if path else None
+    return ImageReader(io.BytesIO(data)) if data else None
 
 
 def _fit(c, text: str, font: str, size: float, max_width: float) -> float:
@@ -150,7 +151,7 @@ def render_certificate(
     c.setAuthor(layout.issuer_name)
     c.setSubject(code)
 
-    background = _background(layout.background_path)
+    background = _background(layout.background)
     if background is not None:
         c.drawImage(background, 0, 0, PAGE_WIDTH, PAGE_HEIGHT, preserveAspectRatio=False)
     else:

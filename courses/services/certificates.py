@@ -8,6 +8,7 @@ after commit and then served unchanged.
 import calendar
 import io
 import json
+import logging
 import os
 import secrets
 import unicodedata
@@ -16,6 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -47,6 +49,8 @@ from lms.core.audit import audit_record
 from lms.core.links import site_url
 from lms.core.queue import QUEUE_DOWN_MESSAGE, enqueue
 from lms.core.text import nfc
+
+logger = logging.getLogger(__name__)
 
 # Codes are 30^10 ≈ 6e14: a collision is rare, but the unique index decides, so retry a few times.
 CODE_ATTEMPTS = 8
@@ -403,20 +407,38 @@ def certificate_template_for(course: CoursePage) -> CertificateTemplate:
     return CertificateTemplate.objects.filter(is_default=True).first() or CertificateTemplate()
 
 
+@lru_cache(maxsize=8)
+def _stored_image(storage, name: str, version: tuple) -> bytes:
+    """An image file's bytes through its storage: a local folder or a bucket alike.
+
+    Cached per process; `version` (image id, size, hash) keeps a file uploaded again under the
+    same name from being served stale.
+    """
+    with storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def _background(template: CertificateTemplate) -> bytes:
+    if not template.background_id:
+        return b""
+    image = template.background
+    version = (image.pk, image.file_size, image.file_hash)
+    try:
+        return _stored_image(image.file.storage, image.file.name, version)
+    except (OSError, ValueError):
+        # A missing file must not stop certificates: print the plain frame and say so.
+        logger.warning("certificate background %s cannot be read", image.file.name, exc_info=True)
+        return b""
+
+
 def _layout(template: CertificateTemplate) -> CertificateLayout:
-    background = ""
-    if template.background_id:
-        try:
-            background = template.background.file.path
-        except (NotImplementedError, ValueError, OSError):
-            background = ""
     return CertificateLayout(
         title_vi=template.title_vi,
         title_en=template.title_en,
         issuer_name=template.issuer_name,
         signatory_name=template.signatory_name,
         signatory_title=template.signatory_title,
-        background_path=background,
+        background=_background(template),
     )
 
 

@@ -139,7 +139,15 @@ AGENCY_COLUMNS = (
 
 
 def load_agency_tree() -> AgencyTree:
-    records = list(Agency.objects.order_by().values(*AGENCY_COLUMNS))
+    return build_agency_tree(list(Agency.objects.order_by().values(*AGENCY_COLUMNS)))
+
+
+def build_agency_tree(records: list[dict]) -> AgencyTree:
+    """The tree from agency rows (AGENCY_COLUMNS): pure, so mergers are testable without a DB.
+
+    A merged agency reports to the end of its `merged_into` chain; a surviving agency's chain
+    climbs its current parents, each replaced by where that parent reports.
+    """
     frame = pd.DataFrame.from_records(records, columns=list(AGENCY_COLUMNS)).set_index("id")
     merged_into = {r["id"]: r["merged_into_id"] for r in records}
     parent = {r["id"]: r["parent_id"] for r in records}

@@ -15,8 +15,11 @@ from courses.services.certificates import (
     certificate_render_pdf,
     certificate_revoke,
     certificate_zip_job_start,
+    format_code,
     zip_job_read,
 )
+from lms.core.models import AuditEvent
+from tests.fixtures.certificates import pdf_page_images
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +77,29 @@ def test_pdf_and_verify_page_frozen_after_course_title_change(
     assert "Tên khóa học mới" not in page.content.decode()
 
 
+def test_pdf_prints_the_templates_background(
+    hong_nhung, course, complete_course, template_with_background
+):
+    template_with_background(course)
+    complete_course(hong_nhung, course)
+    certificate = certificate_issue(user=hong_nhung, course=course)
+    data = certificate_render_pdf(certificate_id=certificate.pk).pdf.read()
+    assert [(i["/Width"], i["/Height"]) for i in pdf_page_images(data)] == [(420, 297)]
+
+
+def test_pdf_without_its_background_file_says_so_and_still_prints(
+    hong_nhung, course, complete_course, template_with_background, caplog
+):
+    template = template_with_background(course)
+    template.background.file.storage.delete(template.background.file.name)
+    complete_course(hong_nhung, course)
+    certificate = certificate_issue(user=hong_nhung, course=course)
+    data = certificate_render_pdf(certificate_id=certificate.pk).pdf.read()
+    assert pdf_page_images(data) == []
+    assert "Nguyễn Thị Hồng Nhung" in _pdf_text(data)
+    assert "certificate background" in caplog.text
+
+
 def test_trainee_cannot_download_another_trainees_pdf(client, other_trainee, issued_certificate):
     client.force_login(other_trainee)
     response, _data = _download(client, issued_certificate)
@@ -90,7 +116,9 @@ def test_secretary_downloads_only_within_own_agency_tree(
     client.force_login(outside)
     assert _download(client, issued_certificate)[0].status_code == 404
     client.force_login(inside)
-    assert _download(client, issued_certificate)[0].status_code == 200
+    response, data = _download(client, issued_certificate)
+    assert response.status_code == 200
+    assert format_code(issued_certificate.code) in _pdf_text(data)
 
 
 def test_my_certificates_lists_own_only(
@@ -102,8 +130,10 @@ def test_my_certificates_lists_own_only(
     response = client.get(reverse("certificates:mine"))
     body = response.content.decode()
     assert response.status_code == 200
-    assert issued_certificate.code[:5] in body
-    assert others.code[:5] not in body
+    assert format_code(issued_certificate.code) in body
+    assert issued_certificate.course_title in body
+    assert reverse("certificates:download", args=[issued_certificate.code]) in body
+    assert others.code not in body and format_code(others.code) not in body
 
 
 def test_verify_shows_valid_without_email(client, issued_certificate, hong_nhung):
@@ -168,23 +198,28 @@ def test_staff_list_filters_by_status(
     client.force_login(officer)
     response = client.get(reverse("certificates:manage"), {"status": "revoked"})
     body = response.content.decode()
-    assert issued_certificate.code[:5] in body and valid.code[:5] not in body
+    assert format_code(issued_certificate.code) in body
+    assert valid.code not in body
     response = client.get(reverse("certificates:manage"), {"expiring": "2000"})
     body = response.content.decode()
-    assert valid.code[:5] in body and issued_certificate.code[:5] not in body
+    assert format_code(valid.code) in body
+    assert issued_certificate.code not in body
 
 
 def test_staff_list_query_budget(
     client, officer, make_user, course, complete_course, django_assert_max_num_queries
 ):
+    issued = []
     for _ in range(15):
         user = make_user()
         complete_course(user, course)
-        certificate_issue(user=user, course=course)
+        issued.append(certificate_issue(user=user, course=course))
     client.force_login(officer)
     with django_assert_max_num_queries(25):
         response = client.get(reverse("certificates:manage"))
     assert response.status_code == 200
+    body = response.content.decode()
+    assert [c for c in issued if format_code(c.code) not in body or c.full_name not in body] == []
 
 
 def test_officer_revokes_with_reason_then_reissues(client, officer, issued_certificate):
@@ -192,7 +227,8 @@ def test_officer_revokes_with_reason_then_reissues(client, officer, issued_certi
     url = reverse("certificates:revoke", args=[issued_certificate.pk])
     client.post(url, {"reason": ""})
     issued_certificate.refresh_from_db()
-    assert issued_certificate.revoked_at is None
+    assert (issued_certificate.revoked_at, issued_certificate.revoke_reason) == (None, "")
+    assert not AuditEvent.objects.filter(verb="certificate.revoke").exists()
     response = client.post(url, {"reason": "Học viên gian lận"})
     assert response.status_code == 302
     issued_certificate.refresh_from_db()
@@ -206,6 +242,10 @@ def test_secretary_cannot_revoke(client, secretary, issued_certificate):
     client.force_login(secretary)
     url = reverse("certificates:revoke", args=[issued_certificate.pk])
     assert client.post(url, {"reason": "x"}).status_code == 403
+    issued_certificate.refresh_from_db()
+    assert (issued_certificate.revoked_at, issued_certificate.revoke_reason) == (None, "")
+    assert issued_certificate.revoked_by_id is None
+    assert not AuditEvent.objects.filter(verb="certificate.revoke").exists()
 
 
 def test_bulk_download_zip_eager(client, officer, issued_certificate):

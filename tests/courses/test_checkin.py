@@ -50,6 +50,73 @@ def test_checkin_after_threshold_is_late(client, class_session, on_roster):
     assert Attendance.objects.get().status == "late"
 
 
+def _session_with(class_session, **minutes):
+    """The fixture's session with its own thresholds, none of them a model default."""
+    for field, value in minutes.items():
+        setattr(class_session, field, value)
+    class_session.save()
+    return class_session
+
+
+@pytest.mark.parametrize(
+    ("after_start", "expected"),
+    [
+        (timedelta(minutes=16, seconds=59), "present"),
+        (timedelta(minutes=17), "present"),  # late only once the threshold has passed
+        (timedelta(minutes=17, seconds=1), "late"),
+        (timedelta(minutes=29), "late"),
+    ],
+    ids=["16m59s", "17m00s", "17m01s", "29m00s"],
+)
+def test_checkin_late_follows_the_sessions_own_threshold(
+    class_session, on_roster, after_start, expected
+):
+    from courses.services.attendance import attendance_check_in
+
+    session = _session_with(class_session, late_after_minutes=17)
+    result = attendance_check_in(
+        session=session, user=on_roster, now=session.starts_at + after_start
+    )
+    assert result.attendance.status == expected
+
+
+def test_checkin_late_threshold_over_http(client, class_session, on_roster):
+    # 18 minutes after the start with a 17-minute threshold: late (the default would say present).
+    _session_with(class_session, late_after_minutes=17)
+    ClassSession.objects.filter(pk=class_session.pk).update(
+        starts_at=timezone.now() - timedelta(minutes=18)
+    )
+    client.force_login(on_roster)
+
+    client.get(f"/checkin/{checkin_token(class_session)}/")
+
+    assert Attendance.objects.get().status == "late"
+
+
+@pytest.mark.parametrize(
+    ("offset", "opens"),
+    [
+        (-timedelta(minutes=23, seconds=1), False),
+        (-timedelta(minutes=23), True),
+        (timedelta(minutes=47), True),
+        (timedelta(minutes=47, seconds=1), False),
+    ],
+    ids=["23m01s-before", "23m00s-before", "47m00s-after", "47m01s-after"],
+)
+def test_checkin_window_follows_the_sessions_own_minutes(class_session, on_roster, offset, opens):
+    from courses.services.attendance import AttendanceError, attendance_check_in
+
+    session = _session_with(class_session, checkin_opens_minutes=23, checkin_closes_minutes=47)
+    moment = session.starts_at + offset
+    if opens:
+        attendance_check_in(session=session, user=on_roster, now=moment)
+        assert Attendance.objects.filter(session=session, user=on_roster).count() == 1
+    else:
+        with pytest.raises(AttendanceError):
+            attendance_check_in(session=session, user=on_roster, now=moment)
+        assert not Attendance.objects.exists()
+
+
 def test_checkin_anonymous_goes_to_login_and_back(client, class_session):
     url = f"/checkin/{checkin_token(class_session)}/"
     response = client.get(url)

@@ -1,3 +1,4 @@
+import datetime
 import io
 import struct
 import unicodedata
@@ -237,7 +238,7 @@ def test_csv_without_recognised_header():
 def test_workbook_uploaded_with_csv_extension():
     result = read_roster((FILES / "roster_english_headers.xlsx").read_bytes(), "roster.csv")
 
-    assert [e.code for e in result.errors] == ["csv_is_workbook"]
+    assert [(e.row, e.code) for e in result.errors] == [(0, "csv_is_workbook")]
 
 
 def test_tab_separated_with_quoted_multiline_cell_keeps_line_numbers():
@@ -331,3 +332,39 @@ def test_xlsx_without_any_cells_is_empty():
     result = read_roster(buffer.getvalue(), "roster.XLSX")
 
     assert [(e.row, e.code) for e in result.errors] == [(0, "empty_file")]
+
+
+def test_utf16_is_recognised_by_its_bom_or_a_nul_in_the_first_4096_bytes():
+    # Vietnamese letters only: UTF-16 without a single NUL byte, so the BOM alone tells.
+    little_endian = b"\xff\xfe" + "ệọầữỹ".encode("utf-16-le")
+    assert b"\x00" not in little_endian
+    for data in (little_endian, b"a" * 4095 + b"\x00"):
+        assert [(e.row, e.code) for e in read_roster(data, "a.csv").errors] == [(0, "utf16")]
+    late_nul = read_roster(b"a" * 4096 + b"\x00", "a.csv")
+    assert "utf16" not in [e.code for e in late_nul.errors]
+
+
+def test_icelandic_eth_in_a_header_reads_as_d_with_stroke():
+    result = read_roster("Họ và tên,Email,Ðơn vị\nAn,an@ubnd.vn,Sở Tư pháp\n".encode(), "a.csv")
+    assert result.errors == []
+    assert result.rows[0].agency == "Sở Tư pháp"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (float("nan"), ""),
+        (912345678.0, "912345678"),
+        (1.5, "1.5"),
+        (7, "7"),
+        ("Sở Tư pháp", "Sở Tư pháp"),
+        (datetime.date(2024, 1, 5), "2024-01-05"),
+        (datetime.datetime(2024, 1, 5), "2024-01-05"),
+        (datetime.datetime(2024, 1, 5, 8, 30), "2024-01-05T08:30:00"),
+    ],
+)
+def test_cells_read_as_the_user_typed_them(value, text):
+    from courses.formats.roster import _cell_text
+
+    assert _cell_text(value) == text

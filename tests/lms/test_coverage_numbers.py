@@ -88,3 +88,28 @@ def test_scope_limits_rows_to_the_subtree(coverage_scenario):
     assert set(frame["code"]) == {"P-TD", "P-TD-HS", "P-TD-DT"}
     assert _table(frame)["P-TD"] == (30, 3, 2, 1, 1)
     assert coverage_scenario["merged"].pk in scope
+
+
+def test_merger_chain_and_reparented_successor_roll_up_to_the_final_agency(merger_scenario):
+    frame = coverage_by_agency(CoverageFilter(track="awareness"))
+    assert _table(frame) == {
+        # code: (target, enrolled, completed, certified, expiring)
+        "P": (61, 4, 4, 4, 0),
+        "P-STP": (10, 0, 0, 0, 0),
+        "P-TD": (36, 3, 3, 3, 0),
+        "P-TD-HS": (5, 0, 0, 0, 0),
+        "P-TD-DT": (5, 2, 2, 2, 0),  # Cù Vân → Gia Lộc → Đại Đình: two hops
+        "P-TD-XB": (6, 1, 1, 1, 0),  # the town's people follow Xuân Bình to Tam Đảo
+        "P-LD": (15, 1, 1, 1, 0),
+    }
+
+
+def test_merger_chain_reports_to_the_last_successor(merger_scenario):
+    tree = load_agency_tree()
+    final = merger_scenario["commune_b"].pk
+    assert tree.reporting[merger_scenario["first"].pk] == final
+    assert tree.reporting[merger_scenario["middle"].pk] == final
+    assert tree.reporting[merger_scenario["town"].pk] == merger_scenario["moved"].pk
+    district = merger_scenario["district"].pk
+    assert {merger_scenario["first"].pk, merger_scenario["town"].pk} <= tree.subtree(district)
+    assert merger_scenario["town"].pk not in tree.subtree(merger_scenario["other_district"].pk)

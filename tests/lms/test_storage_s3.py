@@ -107,3 +107,21 @@ def test_production_settings_switch_media_to_s3_when_a_bucket_is_set():
         "storages.backends.s3.S3Storage",
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
     ]
+
+
+def test_certificate_background_is_printed_from_the_s3_bucket(
+    s3_server, hong_nhung, course, complete_course, template_with_background
+):
+    from courses.services.certificates import certificate_issue, certificate_render_pdf
+    from tests.fixtures.certificates import pdf_page_images
+
+    with override_settings(STORAGES=_s3_storages(s3_server)):
+        template = template_with_background(course)
+        image_file = template.background.file
+        assert image_file.storage.exists(image_file.name)  # in the bucket, not on disk
+        complete_course(hong_nhung, course)
+        certificate = certificate_issue(user=hong_nhung, course=course)
+        data = certificate_render_pdf(certificate_id=certificate.pk).pdf.read()
+
+    images = pdf_page_images(data)
+    assert [(image["/Width"], image["/Height"]) for image in images] == [(420, 297)]

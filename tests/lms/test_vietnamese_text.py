@@ -94,3 +94,37 @@ def test_sort_ignores_case_and_extra_spaces():
 
 def test_eth_typed_for_d_with_stroke_sorts_as_d_with_stroke():
     assert vietnamese_sort_key("Ðức")[:2] == vietnamese_sort_key("Đức")[:2]
+
+
+def test_middle_names_decide_before_the_raw_text():
+    # Same family and given name: the middle name orders them (văn < xuân), whatever the case;
+    # the raw text ("X" < "v" in code points) would give the opposite order.
+    names = ["Nguyễn Xuân An", "Nguyễn văn An", "Nguyễn Văn Bá An"]
+    assert sorted(names, key=vietnamese_sort_key) == [
+        "Nguyễn văn An",
+        "Nguyễn Văn Bá An",
+        "Nguyễn Xuân An",
+    ]
+
+
+def test_digits_and_hyphens_sort_before_letters():
+    names = ["Trần AnhA", "Trần Anh2", "Trần Anh", "Trần Anh-B"]
+    assert sorted(names, key=vietnamese_sort_key) == [
+        "Trần Anh",
+        "Trần Anh-B",
+        "Trần Anh2",
+        "Trần AnhA",
+    ]
+
+
+def test_an_empty_name_sorts_first_with_an_empty_key():
+    assert vietnamese_sort_key(None) == vietnamese_sort_key("") == (((), ()), (), "")
+    assert sorted(["An", "", "Ă"], key=vietnamese_sort_key) == ["", "An", "Ă"]
+
+
+@pytest.mark.parametrize("odd", ["\u0306An", "1\u0302", "-\u0306x", "A\u0308n"])
+def test_stray_marks_change_no_letter(odd):
+    # A letter mark with no letter before it, or after a digit, and a foreign diaeresis.
+    letters, _tones = vietnamese_sort_key(odd)[0]
+    plain = "".join(ch for ch in odd if not unicodedata.combining(ch))
+    assert letters == vietnamese_sort_key(plain)[0][0]

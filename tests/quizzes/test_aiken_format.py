@@ -191,3 +191,16 @@ def test_aiken_parser_never_raises_and_is_deterministic(source):
         assert sum(a["fraction"] for a in question.answers) == 1.0
         assert len(question.answers) >= 2
     assert [e.line for e in first.errors] == sorted(e.line for e in first.errors)
+
+
+def test_unknown_answer_quotes_its_first_ten_characters():
+    result = parse_aiken("Câu hỏi?\nA) Một\nB) Hai\nANSWER: 0123456789ABCDEF\n")
+    assert located(result) == [(4, "answer '0123456789' is not one of the options A, B")]
+
+
+def test_aiken_text_is_plain_so_its_name_keeps_angle_brackets():
+    result = parse_aiken("Thẻ <b> trong HTML làm gì?\nA) In đậm\nB) Xuống dòng\nANSWER: A\n")
+    assert result.errors == []
+    question = result.questions[0]
+    assert question.name == question.text == "Thẻ <b> trong HTML làm gì?"
+    assert question.text_format == "plain"

@@ -40,7 +40,7 @@ def test_import_gift_prints_counts_per_type_and_creates_nested_categories(db):
 
 
 def test_import_reads_crlf_files_with_bom(db):
-    run(
+    crlf_out, _err = run(
         "import_questions",
         str(FILES / "vi_iso9001_crlf_bom.gift"),
         "--format",
@@ -48,13 +48,21 @@ def test_import_reads_crlf_files_with_bom(db):
         "--bank",
         "B",
     )
-    plain = run(
+    plain_out, _err = run(
         "import_questions", str(FILES / "vi_iso9001.gift"), "--format", "gift", "--bank", "A"
     )
-    assert plain
-    assert list(Question.objects.filter(bank__name="B").values_list("text", flat=True)) == list(
-        Question.objects.filter(bank__name="A").values_list("text", flat=True)
-    )
+
+    def counts(out):
+        return [line for line in out.splitlines() if not line.startswith("Imported")]
+
+    assert counts(crlf_out) == counts(plain_out)
+    assert "single_choice: 1" in counts(crlf_out)
+
+    def fields(bank):
+        return list(Question.objects.filter(bank__name=bank).order_by("pk").values_list(*COMPARED))
+
+    assert len(fields("B")) == 9
+    assert fields("B") == fields("A")
 
 
 def test_import_aiken_file(db):

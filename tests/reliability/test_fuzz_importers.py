@@ -1,8 +1,11 @@
 """Importers never crash, always locate their errors, and write nothing when a file fails.
 
-The default run uses a few hundred examples per test; `pytest -m slow` runs 10 000.
+The default run uses a few hundred examples per test; `pytest -m slow` runs the Hypothesis
+profile named by FUZZ_SLOW_PROFILE: `fuzz-slow` (10 000 examples, the default) or `fuzz-slow-ci`
+(sized so `.ci/run` finishes the three slow tests in a few minutes on two cores).
 """
 
+import os
 import random
 from pathlib import Path
 
@@ -18,7 +21,13 @@ GIFT_FILES = sorted((FILES / "quizzes" / "files").glob("*.gift"))
 AIKEN_FILES = sorted((FILES / "quizzes" / "files").glob("*.txt"))
 ROSTER_FILES = sorted((FILES / "courses" / "files").glob("roster_*"))
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
-SLOW = settings(max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.register_profile(
+    "fuzz-slow", max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.register_profile(
+    "fuzz-slow-ci", settings.get_profile("fuzz-slow"), max_examples=5_000, print_blob=True
+)
+SLOW = settings.get_profile(os.environ.get("FUZZ_SLOW_PROFILE", "fuzz-slow"))
 SPECIALS = "{}~=#:\\-> %\n\r\t[]$ĐđăâêôơưỆệ\u0301\u0303\ufeff"
 
 
