@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import audit_log  # noqa: F401 - registers the audit log report and delete hooks
 from .models import Agency
 
 

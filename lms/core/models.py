@@ -9,6 +9,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from lms.core.audit import AuditKind
 from lms.core.pagecache import pages_changed
 
 
@@ -86,7 +87,7 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    verb = models.CharField(_("hành động"), max_length=60, db_index=True)
+    verb = models.CharField(_("hành động"), max_length=60, choices=AuditKind.choices, db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200, blank=True)
