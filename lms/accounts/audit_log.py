@@ -105,6 +105,8 @@ def describe_changes(event: AuditEvent) -> list[Change]:
     model = event.content_type.model_class()
     changes = []
     for key in dict.fromkeys([*event.before, *event.after]):
+        if key in event.before and event.before[key] == event.after.get(key):
+            continue  # stored for context (the whole row), not changed
         field = _field(model, key)
         label = field.verbose_name if field is not None else VALUE_LABELS.get(key, key)
         changes.append(
@@ -120,6 +122,10 @@ def describe_changes(event: AuditEvent) -> list[Change]:
 def _object_type(event: AuditEvent) -> str:
     model = event.content_type.model_class()
     return str(model._meta.verbose_name) if model is not None else event.content_type.model
+
+
+class ChangesColumn(Column):
+    cell_template_name = "accounts/audit_log/changes_cell.html"
 
 
 class AuditEventFilterSet(WagtailFilterSet):
@@ -173,11 +179,7 @@ class AuditLogView(ReportView):
         Column("kind_text", label=_("Hành động")),
         Column("type_text", label=_("Loại đối tượng")),
         Column("object_repr", label=_("Đối tượng")),
-        Column(
-            "changes",
-            label=_("Thay đổi"),
-            cell_template_name="accounts/audit_log/changes_cell.html",
-        ),
+        ChangesColumn("changes", label=_("Thay đổi")),
     ]
 
     def dispatch(self, request, *args, **kwargs):
