@@ -225,7 +225,11 @@ class AuditLogMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_audit_log_menu_item():
     return AuditLogMenuItem(
-        _("Nhật ký thay đổi"), reverse("audit_log"), name="audit-log", icon_name="history", order=1100
+        _("Nhật ký thay đổi"),
+        reverse("audit_log"),
+        name="audit-log",
+        icon_name="history",
+        order=1100,
     )
 
 
