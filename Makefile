@@ -50,4 +50,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore .venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) db.sqlite3 media private staticfiles

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.core.storage import private_storage
+
 # Crockford-style alphabet without look-alikes (no 0/O, 1/I/L, U).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10
@@ -92,7 +94,9 @@ class Certificate(models.Model):
     track = models.CharField(_("chuyên đề"), max_length=20)
     edition = models.CharField(_("phiên bản tiêu chuẩn"), max_length=12)
     language = models.CharField(_("ngôn ngữ"), max_length=8, default="vi")
-    pdf = models.FileField(_("tệp PDF"), upload_to="certificates/%Y/%m/", blank=True)
+    pdf = models.FileField(
+        _("tệp PDF"), upload_to="certificates/%Y/%m/", storage=private_storage, blank=True
+    )
     expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CertificateQuerySet.as_manager()

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.core.storage import private_storage
+
 
 class CoverageSnapshot(models.Model):
     """The coverage of one agency and track as it stood at the end of a month.
@@ -61,7 +63,9 @@ class CoverageExport(models.Model):
         _("trạng thái"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
     )
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
-    file = models.FileField(_("tệp"), upload_to="coverage/exports/%Y/%m/", blank=True)
+    file = models.FileField(
+        _("tệp"), upload_to="coverage/exports/%Y/%m/", storage=private_storage, blank=True
+    )
     error = models.TextField(_("lỗi"), blank=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     finished_at = models.DateTimeField(_("hoàn tất lúc"), null=True, blank=True)
