@@ -28,8 +28,14 @@ def administrator(make_user):
 
 @pytest.mark.parametrize(
     ("who", "allowed"),
-    [("trainee", False), ("trainer", False), ("secretary", False), ("editor", False),
-     ("officer", True), ("administrator", True)],  # fmt: skip
+    [
+        ("trainee", False),
+        ("trainer", False),
+        ("secretary", False),
+        ("editor", False),
+        ("officer", True),
+        ("administrator", True),
+    ],  # fmt: skip
 )
 def test_only_officers_and_administrators_read_the_log(client, request, events, who, allowed):
     client.force_login(request.getfixturevalue(who))
@@ -199,9 +205,7 @@ def test_bulk_delete_of_people_leaves_one_event_each(client, administrator, make
     assert response.status_code == 302
     assert not User.objects.filter(pk__in=[p.pk for p in people]).exists()
     deleted = AuditEvent.objects.filter(verb=AuditKind.OBJECT_DELETE, actor=administrator)
-    assert sorted(deleted.values_list("object_id", flat=True)) == sorted(
-        str(p.pk) for p in people
-    )
+    assert sorted(deleted.values_list("object_id", flat=True)) == sorted(str(p.pk) for p in people)
 
 
 def test_bulk_delete_of_snippets_leaves_one_event_each(client, administrator):
