@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Enrolment, EnrolmentStatus
+from lms.core.audit import AuditKind, audit_record
 from lms.core.queue import enqueue
 from quizzes import grading
 from quizzes.formats import FormatError, ParsedQuestion, parse_aiken, parse_gift
@@ -342,8 +343,22 @@ def attempt_grade_essay(
         "grader_id": grader.pk,
     }
     locked.marks = marks
+    before = {"score": locked.score, "percent": locked.percent, "passed": locked.passed}
     _apply_grade(locked)
     locked.save(update_fields=["marks", "status", "score", "max_score", "percent", "passed"])
+    audit_record(
+        actor=grader,
+        verb=AuditKind.ATTEMPT_GRADE,
+        obj=locked,
+        before=before,
+        after={
+            "question": question.get("name") or str(question_id),
+            "mark": value,
+            "score": locked.score,
+            "percent": locked.percent,
+            "passed": locked.passed,
+        },
+    )
     if locked.passed and not was_passed:
         _mark_quiz_done(locked)
     return locked
@@ -390,10 +405,13 @@ def _category_for(bank: QuestionBank, path: str, cache: dict) -> QuestionCategor
     return category
 
 
-def questions_import(*, bank_name: str, text: str, fmt: str, dry_run: bool = False) -> ImportResult:
+def questions_import(
+    *, bank_name: str, text: str, fmt: str, dry_run: bool = False, actor=None
+) -> ImportResult:
     """Import GIFT/Aiken text into a bank (created when missing).
 
-    Invariant: all or nothing — a file with any error, or a dry run, writes no row.
+    Invariant: all or nothing — a file with any error, or a dry run, writes no row; an import
+    leaves one "question_bank.import" audit event with the counts per question type.
     """
     parsed = parse_questions(text=text, fmt=fmt)
     counts = dict(Counter(q.qtype for q in parsed.questions))
@@ -418,6 +436,12 @@ def questions_import(*, bank_name: str, text: str, fmt: str, dry_run: bool = Fal
                 default_mark=Decimal(str(q.default_mark)),
             )
             for q in parsed.questions
+        )
+        audit_record(
+            actor=actor,
+            verb=AuditKind.QUESTION_IMPORT,
+            obj=bank,
+            after={"questions": len(parsed.questions), "format": fmt},
         )
     result.bank = bank
     return result

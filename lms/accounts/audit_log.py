@@ -49,6 +49,7 @@ VALUE_LABELS = {
     "added": _("Thêm vào danh sách lớp"),
     "skipped_rows": _("Dòng bỏ qua"),
     "questions": _("Số câu hỏi"),
+    "format": _("Định dạng"),
     "question": _("Câu hỏi"),
     "mark": _("Điểm"),
     "feedback": _("Nhận xét"),

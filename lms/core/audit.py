@@ -122,6 +122,9 @@ def audit_model_changes(model, *, create: AuditKind, update: AuditKind, fields=N
     """
     from django.db.models.signals import post_save, pre_save
 
+    if fields is None:  # what people edit, not bookkeeping columns (editable=False)
+        fields = [f.name for f in model._meta.concrete_fields if f.editable and not f.primary_key]
+
     def remember_before(sender, instance, raw, **kwargs):
         if raw or instance.pk is None:
             return
