@@ -10,9 +10,27 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 
 from lms.accounts.roles import forget_roles
-from lms.core.audit import AuditKind, audit_record_many, request_actor
+from lms.core.audit import AuditKind, audit_model_changes, audit_record_many, request_actor
 
 VERBS = {"post_add": AuditKind.USER_ROLE_ADD, "post_remove": AuditKind.USER_ROLE_REMOVE}
+
+# Accounts are created and edited from several screens (sign-up, walk-in, the Wagtail user form,
+# the profile page); archiving a person is unticking is_active. Passwords are never logged.
+audit_model_changes(
+    get_user_model(),
+    create=AuditKind.USER_CREATE,
+    update=AuditKind.USER_UPDATE,
+    fields=[
+        "email",
+        "full_name",
+        "agency",
+        "position",
+        "phone",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+    ],  # fmt: skip
+)
 
 
 @receiver(pre_save, sender=get_user_model(), dispatch_uid="accounts.role_audit_raw")

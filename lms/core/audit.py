@@ -31,6 +31,8 @@ class AuditKind(models.TextChoices):
     QUESTION_IMPORT = "question_bank.import", _("Nhập câu hỏi")
     ATTEMPT_GRADE = "attempt.grade", _("Chấm điểm bài tự luận")
     AGENCY_MERGE = "agency.merge", _("Sáp nhập đơn vị")
+    USER_CREATE = "user.create", _("Tạo tài khoản")
+    USER_UPDATE = "user.update", _("Sửa tài khoản")
     USER_ROLE_ADD = "user.role_add", _("Thêm vai trò")
     USER_ROLE_REMOVE = "user.role_remove", _("Bỏ vai trò")
     OBJECT_DELETE = "object.delete", _("Xóa")
@@ -125,14 +127,19 @@ def audit_model_changes(model, *, create: AuditKind, update: AuditKind, fields=N
     if fields is None:  # what people edit, not bookkeeping columns (editable=False)
         fields = [f.name for f in model._meta.concrete_fields if f.editable and not f.primary_key]
 
-    def remember_before(sender, instance, raw, **kwargs):
-        if raw or instance.pk is None:
+    def untouched(update_fields) -> bool:
+        # A save of other columns only (the login stamping last_login, say) is not a change.
+        return update_fields is not None and not set(update_fields) & set(fields)
+
+    def remember_before(sender, instance, raw, update_fields=None, **kwargs):
+        if raw or instance.pk is None or untouched(update_fields):
+            instance._audit_before = None
             return
         old = sender._default_manager.filter(pk=instance.pk).first()
         instance._audit_before = snapshot(old, fields) if old is not None else None
 
-    def record(sender, instance, created, raw, **kwargs):
-        if raw:
+    def record(sender, instance, created, raw, update_fields=None, **kwargs):
+        if raw or (not created and untouched(update_fields)):
             return
         after = snapshot(instance, fields)
         before = getattr(instance, "_audit_before", None) or {}

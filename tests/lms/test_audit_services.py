@@ -105,3 +105,32 @@ def test_class_rows_restored_from_a_backup_are_not_logged_again(training_class):
         restored.save()
     assert not _events(AuditKind.CLASS_UPDATE, training_class)
     assert ClassSession.objects.count() == 0
+
+
+def test_archiving_a_person_in_the_wagtail_user_form_is_recorded(client, make_user, trainee):
+    administrator = make_user(None, is_staff=True, is_superuser=True)
+    client.force_login(administrator)
+
+    response = client.post(
+        reverse("wagtailusers_users:edit", args=[trainee.pk]),
+        {
+            "email": trainee.email,
+            "first_name": "Thử",  # the form asks for them; the model keeps full_name only
+            "last_name": "Nguyễn",
+            "groups": list(trainee.groups.values_list("pk", flat=True)),
+            "password1": "",
+            "password2": "",
+        },
+    )
+
+    assert response.status_code == 302
+    [event] = _events(AuditKind.USER_UPDATE, trainee)
+    assert event.actor == administrator
+    assert event.before == {"is_active": True} and event.after == {"is_active": False}
+
+
+def test_signing_in_is_not_an_account_change(client, trainee):
+    assert client.login(email=trainee.email, password="secret-pass-123")
+    assert not _events(AuditKind.USER_UPDATE, trainee)
+    assert len(_events(AuditKind.USER_CREATE, trainee)) == 1
+    assert "password" not in _events(AuditKind.USER_CREATE, trainee)[0].after
