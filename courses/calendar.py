@@ -5,6 +5,8 @@ from icalendar import Calendar, Event
 from django.conf import settings
 from django.utils import timezone
 
+from lms.core.links import site_host
+
 
 def sessions_calendar(sessions, *, name: str) -> bytes:
     """An .ics calendar with one event per session; UIDs are stable so updates replace events."""
@@ -13,7 +15,7 @@ def sessions_calendar(sessions, *, name: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    host = settings.SITE_URL.split("//")[-1].split("/")[0] or "localhost"
+    host = site_host()
     for session in sessions:
         event = Event()
         event.add("uid", f"class-session-{session.pk}@{host}")

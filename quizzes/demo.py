@@ -15,6 +15,7 @@ from django.db import transaction
 
 from courses.models import CoursePage, Enrolment
 from lms.core.demo import child_page_upsert
+from quizzes.grading import matching_choices, matching_pairs
 from quizzes.models import Attempt, QuestionBank, QuestionType, QuizPage, QuizSlot
 from quizzes.services import attempt_save_responses, attempt_start, attempt_submit, questions_import
 
@@ -118,10 +119,12 @@ def _responses(attempt: Attempt, rng: random.Random, skill: float) -> dict:
             value = next((a["value"] for a in answers if a["value"] is not None), 0)
             responses[q["id"]] = f"{value:g}" if right else f"{value + 1000:g}"
         elif q["qtype"] == QuestionType.MATCHING:
-            matches = [a["match"] for a in answers]
+            pairs = matching_pairs(q)
+            by_text = {c["text"]: c["id"] for c in matching_choices(q)}
+            matches = [by_text[a["match"]] for a in pairs]
             if not right:
                 matches = matches[1:] + matches[:1]
-            responses[q["id"]] = {a["id"]: m for a, m in zip(answers, matches, strict=True)}
+            responses[q["id"]] = {a["id"]: m for a, m in zip(pairs, matches, strict=True)}
         elif q["qtype"] == QuestionType.ESSAY:
             responses[q["id"]] = (
                 "Cơ quan cần xác định rõ trách nhiệm, theo dõi việc thực hiện và xem xét "

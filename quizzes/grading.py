@@ -4,11 +4,16 @@ No ORM here on purpose: the same function grades at submission, re-totals after 
 marked, and is tested on plain dictionaries.
 
 Snapshot shape (one dict per question, built by services.freeze_question):
-    {"id": "17", "qtype": "single_choice", "mark": 1.0, "answers": [{"id": "a0", "text": ...,
-     "fraction": 1.0, "feedback": ...}, ...], "choices": [...] (matching only), ...}
+    {"id": "17", "qtype": "single_choice", "mark": 1.0, "answers": [{"id": "Xq3…", "text": ...,
+     "fraction": 1.0, "feedback": ...}, ...], "choices": [{"id": "b7K…", "text": ...}, ...]
+     (matching only), ...}
+Ids of answers, pairs and matching choices are random per attempt. Snapshots frozen before
+that used "a0", "a1", … (choices), "true"/"false" and "p0", … (pairs) and plain strings as
+matching choices; both shapes grade the same way.
 Response shape, keyed by the question's "id":
-    single_choice → answer id; multiple_choice → list of answer ids; true_false → "true"/"false";
-    short_answer, numerical, essay → text; matching → {pair id: chosen match text}.
+    single_choice, true_false → answer id; multiple_choice → list of answer ids;
+    short_answer, numerical, essay → text; matching → {pair id: chosen choice id}
+    (older snapshots: {pair id: chosen match text}).
 """
 
 import math
@@ -141,17 +146,43 @@ def grade_numerical(question: dict, response) -> float:
     return _clamp(answer["fraction"]) if answer else 0.0
 
 
+def matching_pairs(question: dict) -> list[dict]:
+    """The pairs asked; a pair without a left side only adds a wrong choice, as in Moodle."""
+    return [pair for pair in question.get("answers", []) if pair.get("text")]
+
+
+def matching_choices(question: dict) -> list[dict]:
+    """The right sides offered, as {"id", "text"}; older snapshots listed bare texts."""
+    return [
+        choice if isinstance(choice, dict) else {"id": choice, "text": choice}
+        for choice in question.get("choices", [])
+    ]
+
+
+def has_choice_ids(question: dict) -> bool:
+    """False for snapshots frozen before matching choices had ids (responses hold texts)."""
+    return any(isinstance(choice, dict) for choice in question.get("choices", []))
+
+
+def chosen_match(question: dict, value) -> str | None:
+    """The right-side text a response picked for one pair."""
+    if not isinstance(value, str):
+        return None
+    if not has_choice_ids(question):
+        return value
+    return next((c["text"] for c in matching_choices(question) if c["id"] == value), None)
+
+
 def grade_matching(question: dict, response) -> float:
     """Fraction = pairs matched correctly / pairs."""
-    pairs = question.get("answers", [])
+    pairs = matching_pairs(question)
     if not pairs or not isinstance(response, dict):
         return 0.0
-    correct = sum(
-        1
-        for pair in pairs
-        if isinstance(response.get(pair["id"]), str)
-        and unicodedata.normalize("NFC", response[pair["id"]]) == pair["match"]
-    )
+    correct = 0
+    for pair in pairs:
+        chosen = chosen_match(question, response.get(pair["id"]))
+        if chosen is not None and unicodedata.normalize("NFC", chosen) == pair["match"]:
+            correct += 1
     return correct / len(pairs)
 
 

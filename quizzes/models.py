@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from courses.models import CourseActivity
+from quizzes.question_html import clean_question
 
 
 class QuestionType(models.TextChoices):
@@ -92,6 +93,11 @@ class Question(models.Model):
     answers = models.JSONField(_("đáp án"), default=list, blank=True, encoder=DjangoJSONEncoder)
     general_feedback = models.TextField(_("phản hồi chung"), blank=True)
     default_mark = models.DecimalField(_("điểm"), max_digits=6, decimal_places=2, default=1)
+    shuffle_answers = models.BooleanField(
+        _("đảo thứ tự phương án"),
+        default=True,
+        help_text=_("Bỏ chọn khi thứ tự phương án có ý nghĩa (ví dụ “Tất cả các phương án trên”)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,6 +108,12 @@ class Question(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Every door that saves one question (admin forms, shell, services) passes here;
+        # the importer, which bulk-creates, calls clean_question itself.
+        clean_question(self)
+        super().save(*args, **kwargs)
 
 
 class ReviewPolicy(models.TextChoices):

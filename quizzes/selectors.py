@@ -7,8 +7,15 @@ from django.utils.translation import gettext as _
 
 from lms.accounts import roles
 from quizzes.formats import ParsedQuestion, write_gift
-from quizzes.grading import best_numerical_answer, best_short_answer
+from quizzes.grading import (
+    best_numerical_answer,
+    best_short_answer,
+    chosen_match,
+    matching_choices,
+    matching_pairs,
+)
 from quizzes.models import Attempt, AttemptStatus, Question, QuestionBank, QuizPage
+from quizzes.question_html import as_html, as_text
 
 RESULT_ROLES = (roles.DOST_OFFICER, roles.EDITOR)
 
@@ -143,28 +150,52 @@ def item_analysis(quiz: QuizPage) -> list[dict]:
     return sorted(result, key=lambda r: r["name"])
 
 
+def _numbered(questions: list[dict]):
+    number = 0
+    for question in questions:
+        if question["qtype"] == "description":
+            yield question, None
+        else:
+            number += 1
+            yield question, number
+
+
+def _public_question(question: dict) -> dict:
+    """What the attempt page may know of a question: never fractions, feedback or matches."""
+    return {
+        key: question[key]
+        for key in ("id", "qtype", "mark", "text", "text_format")
+        if key in question
+    }
+
+
 def questions_for_display(attempt: Attempt) -> list[dict]:
-    """The attempt's questions with the saved responses filled in, numbered for the page."""
+    """The attempt's questions for the page while it is being taken, with saved responses.
+
+    Built from an allow-list of keys: the page, its form values and its data attributes can
+    show nothing that tells which answer is right.
+    """
     responses = attempt.responses or {}
     rows = []
-    number = 0
-    for question in attempt.questions:
+    for question, number in _numbered(attempt.questions):
         saved = responses.get(question["id"])
-        if question["qtype"] != "description":
-            number += 1
         chosen = (
             set(saved) if isinstance(saved, list) else {saved} if isinstance(saved, str) else set()
         )
         pairs_saved = saved if isinstance(saved, dict) else {}
+        matching = question["qtype"] == "matching"
         rows.append(
             {
-                "q": question,
-                "number": number if question["qtype"] != "description" else None,
+                "q": _public_question(question),
+                "number": number,
                 "field": f"q-{question['id']}",
                 "saved": saved if isinstance(saved, str) else "",
-                "answers": [
-                    {**answer, "checked": answer.get("id") in chosen}
-                    for answer in question["answers"]
+                "answers": []
+                if matching
+                else [
+                    {"id": a["id"], "text": a["text"], "checked": a["id"] in chosen}
+                    for a in question["answers"]
+                    if "id" in a
                 ],
                 "pairs": [
                     {
@@ -172,10 +203,11 @@ def questions_for_display(attempt: Attempt) -> list[dict]:
                         "text": pair["text"],
                         "selected": pairs_saved.get(pair["id"]),
                     }
-                    for pair in question["answers"]
+                    for pair in matching_pairs(question)
                 ]
-                if question["qtype"] == "matching"
+                if matching
                 else [],
+                "choices": matching_choices(question) if matching else [],
             }
         )
     return rows
@@ -188,7 +220,7 @@ def _correct_answer_text(question: dict) -> str:
         best = [a for a in answers if a["fraction"] == 1.0] or answers[:1]
         return " / ".join(_answer_label(question, a) for a in best)
     if qtype == "multiple_choice":
-        return "; ".join(a["text"] for a in answers if a["fraction"] > 0)
+        return "; ".join(_answer_label(question, a) for a in answers if a["fraction"] > 0)
     if qtype == "numerical":
         parts = []
         for a in answers:
@@ -198,14 +230,18 @@ def _correct_answer_text(question: dict) -> str:
             parts.append(f"{a['value']:g}" + (f" ± {tolerance:g}" if tolerance else ""))
         return " / ".join(parts)
     if qtype == "matching":
-        return "; ".join(f"{a['text']} → {a['match']}" for a in answers)
+        return "; ".join(
+            f"{_answer_label(question, a)} → {a['match']}" for a in matching_pairs(question)
+        )
     return ""
 
 
 def _answer_label(question: dict, answer: dict) -> str:
     if question["qtype"] == "true_false":
         return {"true": _("Đúng"), "false": _("Sai")}.get(answer["text"], answer["text"])
-    return answer["text"]
+    if question["qtype"] == "short_answer":
+        return answer["text"]  # typed text, never HTML
+    return as_text(answer["text"], question.get("text_format", ""))
 
 
 def _response_text(question: dict, response) -> tuple[str, list[str]]:
@@ -222,7 +258,9 @@ def _response_text(question: dict, response) -> tuple[str, list[str]]:
         )
     if qtype == "matching" and isinstance(response, dict):
         return "; ".join(
-            f"{pair['text']} → {response.get(pair['id'], '—')}" for pair in question["answers"]
+            f"{_answer_label(question, pair)} → "
+            f"{chosen_match(question, response.get(pair['id'])) or '—'}"
+            for pair in matching_pairs(question)
         ), []
     if qtype in ("short_answer", "numerical"):
         find = best_short_answer if qtype == "short_answer" else best_numerical_answer
@@ -232,20 +270,25 @@ def _response_text(question: dict, response) -> tuple[str, list[str]]:
 
 
 def review_rows(attempt: Attempt) -> list[dict]:
+    """Every question with the response, the right answer and feedback, for the result page."""
     rows = []
-    for item in questions_for_display(attempt):
-        question = item["q"]
-        response, feedback = _response_text(question, (attempt.responses or {}).get(question["id"]))
+    responses = attempt.responses or {}
+    for question, number in _numbered(attempt.questions):
+        text_format = question.get("text_format", "")
+        response, feedback = _response_text(question, responses.get(question["id"]))
+        feedback = [as_html(text, text_format) for text in feedback]
         mark = (attempt.marks or {}).get(question["id"], {})
         if mark.get("manual") and mark.get("feedback"):
-            feedback = [mark["feedback"]]
+            feedback = [as_html(mark["feedback"], "plain")]
         rows.append(
             {
-                **item,
+                "q": question,
+                "number": number,
                 "response": response,
                 "correct": _correct_answer_text(question),
                 "mark": mark,
                 "feedback": feedback,
+                "general_feedback": as_html(question.get("general_feedback", ""), text_format),
             }
         )
     return rows

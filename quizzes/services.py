@@ -1,6 +1,7 @@
 """Every write of the quizzes area: attempts, grading, essay marks and question import."""
 
 import random
+import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +26,7 @@ from quizzes.models import (
     QuestionType,
     QuizPage,
 )
+from quizzes.question_html import clean_question
 
 # Essays never count towards the automatic pass decision before a trainer marks them.
 CHOICE_TYPES = frozenset({QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE})
@@ -38,11 +40,22 @@ class QuizError(Exception):
 # ---------------------------------------------------------------- snapshot and draw
 
 
+def _new_id(taken: set[str]) -> str:
+    """A random, opaque id for one choice of one attempt (72 bits; never reused in a question)."""
+    while True:
+        token = secrets.token_urlsafe(9)
+        if token not in taken:
+            taken.add(token)
+            return token
+
+
 def freeze_question(question: Question, *, shuffle: bool, rng: random.Random) -> dict:
     """The attempt's own copy of a question: later bank edits never change a started attempt.
 
-    Choices get ids from their position in the bank ("a0", "a1", …) before shuffling, so the
-    grade does not depend on the order shown.
+    Every choice, true/false option, matching pair and matching right side gets a random id
+    drawn for this attempt, so an id says nothing about bank order or correctness; grading
+    maps ids back through this snapshot, which never leaves the server. Choices, pairs and
+    right sides are shown in a random order unless the quiz or the question keeps the order.
     """
     answers = [dict(answer) for answer in question.answers]
     snapshot = {
@@ -56,19 +69,20 @@ def freeze_question(question: Question, *, shuffle: bool, rng: random.Random) ->
         "mark": float(question.default_mark),
         "answers": answers,
     }
-    if question.qtype in CHOICE_TYPES:
-        for index, answer in enumerate(answers):
-            answer["id"] = f"a{index}"
+    shuffle = shuffle and question.shuffle_answers
+    taken: set[str] = set()
+    if question.qtype in CHOICE_TYPES or question.qtype == QuestionType.TRUE_FALSE:
+        for answer in answers:
+            answer["id"] = _new_id(taken)
+        # True/false keeps "Đúng" before "Sai": the order tells nothing, the ids are random.
+        if shuffle and question.qtype in CHOICE_TYPES:
+            rng.shuffle(answers)
+    elif question.qtype == QuestionType.MATCHING:
+        for answer in answers:
+            answer["id"] = _new_id(taken)
+        choices = [{"id": _new_id(taken), "text": m} for m in sorted({a["match"] for a in answers})]
         if shuffle:
             rng.shuffle(answers)
-    elif question.qtype == QuestionType.TRUE_FALSE:
-        for answer in answers:
-            answer["id"] = answer["text"]
-    elif question.qtype == QuestionType.MATCHING:
-        for index, answer in enumerate(answers):
-            answer["id"] = f"p{index}"
-        choices = sorted({answer["match"] for answer in answers})
-        if shuffle:
             rng.shuffle(choices)
         snapshot["choices"] = choices
     return snapshot
@@ -157,7 +171,8 @@ def attempt_start(*, user, quiz: QuizPage) -> Attempt:
     left = attempts_left(user=user, quiz=quiz)
     if left == 0:
         raise QuizError(_("Bạn đã dùng hết số lần làm bài kiểm tra này."))
-    rng = random.Random()  # noqa: S311 - a draw order, not a secret
+    # Draws and orders from the OS generator: one attempt's order predicts no other's.
+    rng = random.SystemRandom()
     questions = draw_questions(quiz, rng)
     if not questions:
         raise QuizError(_("Bài kiểm tra chưa có câu hỏi."))
@@ -187,6 +202,33 @@ def attempt_start(*, user, quiz: QuizPage) -> Attempt:
     return attempt
 
 
+def _clean_response(question: dict, value):
+    """One answer in the shape grading reads, or None; choice ids must be this attempt's."""
+    qtype = question["qtype"]
+    if qtype in CHOICE_TYPES or qtype == QuestionType.TRUE_FALSE:
+        ids = {a.get("id") for a in question["answers"]}
+        if qtype == QuestionType.MULTIPLE_CHOICE:
+            values = [value] if isinstance(value, str) else value
+            if isinstance(values, list):
+                return [v for v in values[:50] if isinstance(v, str) and v in ids]
+            return None
+        return value if isinstance(value, str) and value in ids else None
+    if qtype == QuestionType.MATCHING:
+        if not isinstance(value, dict):
+            return None
+        pairs = {pair.get("id") for pair in question["answers"]}
+        choices = {choice["id"] for choice in grading.matching_choices(question)}
+        legacy = not grading.has_choice_ids(question)  # responses are texts, not ids
+        return {
+            k: v[:MAX_RESPONSE_LENGTH]
+            for k, v in list(value.items())[:50]
+            if k in pairs and isinstance(v, str) and (legacy or v in choices)
+        }
+    if qtype != QuestionType.DESCRIPTION and isinstance(value, str | int | float):
+        return str(value)[:MAX_RESPONSE_LENGTH]
+    return None
+
+
 def clean_responses(questions: list[dict], responses) -> dict:
     """Keep only answers to questions of this attempt, in the shapes grading reads."""
     if not isinstance(responses, dict):
@@ -194,22 +236,10 @@ def clean_responses(questions: list[dict], responses) -> dict:
     cleaned = {}
     for question in questions:
         qid = question["id"]
-        if qid not in responses:
-            continue
-        value = responses[qid]
-        qtype = question["qtype"]
-        if qtype == QuestionType.MULTIPLE_CHOICE:
-            if isinstance(value, str):
-                value = [value]
-            if isinstance(value, list):
-                cleaned[qid] = [str(v)[:20] for v in value[:50]]
-        elif qtype == QuestionType.MATCHING:
-            if isinstance(value, dict):
-                cleaned[qid] = {
-                    str(k)[:20]: str(v)[:MAX_RESPONSE_LENGTH] for k, v in list(value.items())[:50]
-                }
-        elif qtype != QuestionType.DESCRIPTION and isinstance(value, str | int | float):
-            cleaned[qid] = str(value)[:MAX_RESPONSE_LENGTH]
+        if qid in responses:
+            value = _clean_response(question, responses[qid])
+            if value is not None:
+                cleaned[qid] = value
     return cleaned
 
 
@@ -389,20 +419,72 @@ def parse_questions(*, text: str, fmt: str):
     return PARSERS[fmt](text)
 
 
+# A path deeper or longer than this is a mistake in the file, not a bank layout.
+MAX_CATEGORY_DEPTH = 10
+
+
+def _category_parts(path: str) -> list[str]:
+    return [part.strip() for part in path.split("/") if part.strip()]
+
+
+def _category_errors(questions: list[ParsedQuestion]) -> list[FormatError]:
+    """One located error per category path the database cannot hold as a category tree."""
+    path_length = QuestionCategory._meta.get_field("path").max_length
+    name_length = QuestionCategory._meta.get_field("name").max_length
+    errors, seen = [], set()
+    for question in questions:
+        line = question.category_line or question.line
+        if (line, question.category) in seen:
+            continue
+        seen.add((line, question.category))
+        parts = _category_parts(question.category)
+        if len(parts) > MAX_CATEGORY_DEPTH:
+            message = _("nhóm câu hỏi lồng %(n)s cấp; tối đa %(max)s cấp") % {
+                "n": len(parts),
+                "max": MAX_CATEGORY_DEPTH,
+            }
+        elif len("/".join(parts)) > path_length:
+            message = _("đường dẫn nhóm câu hỏi dài quá %(max)s ký tự") % {"max": path_length}
+        elif any(len(part) > name_length for part in parts):
+            message = _("tên nhóm câu hỏi dài quá %(max)s ký tự") % {"max": name_length}
+        else:
+            continue
+        errors.append(FormatError(line, message))
+    return errors
+
+
 def _category_for(bank: QuestionBank, path: str, cache: dict) -> QuestionCategory | None:
-    """Create the category and its parents from a GIFT path like "a/b/c"."""
-    path = "/".join(part.strip() for part in path.split("/") if part.strip())
-    if not path:
-        return None
-    if path in cache:
-        return cache[path]
-    parent_path, _sep, name = path.rpartition("/")
-    parent = _category_for(bank, parent_path, cache) if parent_path else None
-    category, _created = QuestionCategory.objects.get_or_create(
-        bank=bank, path=path, defaults={"name": name, "parent": parent}
+    """The category of a GIFT path like "a/b/c", created with its parents when missing.
+
+    A loop, not recursion: _category_errors has bounded the depth, but no path should be
+    able to exhaust the stack.
+    """
+    parts = _category_parts(path)
+    parent = None
+    for depth in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:depth])
+        if prefix not in cache:
+            cache[prefix], _created = QuestionCategory.objects.get_or_create(
+                bank=bank, path=prefix, defaults={"name": parts[depth - 1], "parent": parent}
+            )
+        parent = cache[prefix]
+    return parent
+
+
+def _question_row(bank: QuestionBank, parsed: ParsedQuestion, cache: dict) -> Question:
+    question = Question(
+        bank=bank,
+        category=_category_for(bank, parsed.category, cache),
+        qtype=parsed.qtype,
+        name=parsed.name[:255],
+        text=parsed.text,
+        text_format=parsed.text_format,
+        answers=parsed.answers,
+        general_feedback=parsed.general_feedback,
+        default_mark=Decimal(str(parsed.default_mark)),
     )
-    cache[path] = category
-    return category
+    clean_question(question)  # bulk_create skips Question.save, which cleans the rest
+    return question
 
 
 def questions_import(
@@ -410,33 +492,25 @@ def questions_import(
 ) -> ImportResult:
     """Import GIFT/Aiken text into a bank (created when missing).
 
-    Invariant: all or nothing — a file with any error, or a dry run, writes no row; an import
-    leaves one "question_bank.import" audit event with the counts per question type.
+    Invariants: all or nothing — a file with any error, or a dry run, writes no row; category
+    paths stay within MAX_CATEGORY_DEPTH levels and the column lengths; question, answer and
+    feedback HTML is cleaned to the allow-list before it is stored; an import leaves one
+    "question_bank.import" audit event with the number of questions.
     """
     parsed = parse_questions(text=text, fmt=fmt)
+    errors = sorted(
+        [*parsed.errors, *_category_errors(parsed.questions)], key=lambda error: error.line
+    )
     counts = dict(Counter(q.qtype for q in parsed.questions))
     result = ImportResult(
-        bank=None, questions=parsed.questions, errors=parsed.errors, counts=counts, dry_run=dry_run
+        bank=None, questions=parsed.questions, errors=errors, counts=counts, dry_run=dry_run
     )
-    if parsed.errors or dry_run:
+    if errors or dry_run:
         return result
     with transaction.atomic():
         bank, _created = QuestionBank.objects.get_or_create(name=bank_name.strip())
         cache: dict[str, QuestionCategory] = {}
-        Question.objects.bulk_create(
-            Question(
-                bank=bank,
-                category=_category_for(bank, q.category, cache),
-                qtype=q.qtype,
-                name=q.name[:255],
-                text=q.text,
-                text_format=q.text_format,
-                answers=q.answers,
-                general_feedback=q.general_feedback,
-                default_mark=Decimal(str(q.default_mark)),
-            )
-            for q in parsed.questions
-        )
+        Question.objects.bulk_create(_question_row(bank, q, cache) for q in parsed.questions)
         audit_record(
             actor=actor,
             verb=AuditKind.QUESTION_IMPORT,

@@ -56,6 +56,7 @@ class QuestionViewSet(SnippetViewSet):
         FieldPanel("answers"),
         FieldPanel("general_feedback"),
         FieldPanel("default_mark"),
+        FieldPanel("shuffle_answers"),
     ]
 
 

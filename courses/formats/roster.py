@@ -27,13 +27,14 @@ __all__ = [
     "read_roster",
 ]
 
-FIELDS = ("full_name", "email", "agency", "position", "phone")
+FIELDS = ("full_name", "email", "agency", "agency_code", "position", "phone")
 
 # How a missing column is named to the user: the usual Vietnamese header and its English one.
 COLUMN_LABELS = {
     "full_name": "Họ và tên / Full name",
     "email": "Email",
     "agency": "Đơn vị / Agency",
+    "agency_code": "Mã đơn vị / Agency code",
     "position": "Chức vụ / Position",
     "phone": "Số điện thoại / Phone",
 }
@@ -90,6 +91,7 @@ _HEADER_ALIASES = {
         "Organisation",
         "Organization",
     ),
+    "agency_code": ("Mã đơn vị", "Mã cơ quan", "Agency code"),
     "position": ("Chức vụ", "Chức danh", "Position", "Job title"),
     "phone": ("Số điện thoại", "Điện thoại", "SĐT", "Số ĐT", "Phone", "Phone number", "Mobile"),
 }
@@ -112,6 +114,7 @@ class RosterRow:
     agency: str
     position: str
     phone: str
+    agency_code: str = ""
 
 
 @dataclass
@@ -323,10 +326,11 @@ def _validate(table: pd.DataFrame, required: tuple[str, ...]) -> RosterResult:
             full_name=full_name,
             email=email,
             agency=agency,
+            agency_code=agency_code,
             position=position,
             phone=phone,
         )
-        for row_number, full_name, email, agency, position, phone in records
+        for row_number, full_name, email, agency, agency_code, position, phone in records
         if row_number not in failed
     ]
     return RosterResult(rows=rows, errors=errors)

@@ -94,6 +94,9 @@ class Certificate(models.Model):
     track = models.CharField(_("chuyên đề"), max_length=20)
     edition = models.CharField(_("phiên bản tiêu chuẩn"), max_length=12)
     language = models.CharField(_("ngôn ngữ"), max_length=8, default="vi")
+    # The site address printed in the PDF's link and QR code; `rerender_certificates` rebuilds
+    # the PDFs whose address is no longer the site's.
+    rendered_site_url = models.CharField(max_length=200, blank=True, editable=False)
     pdf = models.FileField(
         _("tệp PDF"), upload_to="certificates/%Y/%m/", storage=private_storage, blank=True
     )

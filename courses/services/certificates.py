@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -43,6 +42,7 @@ from courses.pdf.certificate import CertificateLayout, render_certificate
 from courses.services.completion import completion_evaluate
 from lms.accounts import roles
 from lms.core.audit import audit_record
+from lms.core.links import site_url
 from lms.core.queue import QUEUE_DOWN_MESSAGE, enqueue
 from lms.core.storage import private, private_file_exists
 from lms.core.text import nfc
@@ -399,7 +399,7 @@ def _layout(template: CertificateTemplate) -> CertificateLayout:
 
 
 def verify_url(code: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("verify:detail", args=[code])
+    return site_url() + reverse("verify:detail", args=[code])
 
 
 def _local_date(moment: datetime | None) -> str:
@@ -434,7 +434,40 @@ def certificate_render_pdf(*, certificate_id: int) -> Certificate:
         if locked.pdf:  # rendered meanwhile by another worker
             return locked
         locked.pdf.save(f"{locked.code}.pdf", ContentFile(data), save=False)
-        locked.save(update_fields=["pdf"])
+        locked.rendered_site_url = site_url()
+        locked.save(update_fields=["pdf", "rendered_site_url"])
+    return locked
+
+
+def certificates_with_stale_links(*, since: datetime | None = None) -> QuerySet:
+    """Certificates whose stored PDF links to another address than the site's (or to an
+    unrecorded one: PDFs made before the address was recorded)."""
+    stale = Certificate.objects.exclude(pdf="").exclude(rendered_site_url=site_url())
+    return stale.filter(issued_at__gte=since) if since else stale
+
+
+def certificate_rerender_pdf(*, certificate_id: int, actor=None) -> Certificate:
+    """Rebuild the PDF with today's site address. The code, dates and frozen facts stay as
+    issued; the old file is replaced. Safe to run twice."""
+    certificate = Certificate.objects.select_related("course").get(pk=certificate_id)
+    data = certificate_pdf_bytes(certificate, certificate_template_for(certificate.course))
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate_id)
+        before = {"rendered_site_url": locked.rendered_site_url}
+        old_name = locked.pdf.name
+        locked.pdf.save(f"{locked.code}.pdf", ContentFile(data), save=False)
+        locked.rendered_site_url = site_url()
+        locked.save(update_fields=["pdf", "rendered_site_url"])
+        audit_record(
+            actor=actor,
+            verb="certificate.rerender",
+            obj=locked,
+            before=before,
+            after={"rendered_site_url": locked.rendered_site_url},
+        )
+    if old_name and old_name != locked.pdf.name:
+        storage = locked.pdf.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
     return locked
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from courses.formats.roster import RosterRow, read_roster
 from courses.models import ClassMember, ClassSession, Enrolment
+from lms.accounts.matching import AgencyMatcher
 from lms.accounts.models import Agency
 from lms.core.audit import audit_record
 from lms.core.storage import private
@@ -97,7 +98,7 @@ class RosterError:
         return f"row {self.row}: {self.message}" if self.row else self.message
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PlannedRow(RosterRow):
     new_user: bool
     new_enrolment: bool
@@ -127,8 +128,14 @@ class RosterImportResult:
         return sum(row.new_member for row in self.rows)
 
 
-def _agency_key(name: str) -> str:
-    return nfc(name).casefold()
+def _unknown_agency(row: RosterRow, agencies: AgencyMatcher) -> str:
+    if row.agency_code:
+        return _("không tìm thấy cơ quan, đơn vị có mã “%(code)s”") % {"code": row.agency_code}
+    message = _("không tìm thấy cơ quan, đơn vị “%(name)s”") % {"name": row.agency}
+    suggestions = agencies.suggest(row.agency)
+    if suggestions:
+        message += "; " + _("có phải là: %(names)s?") % {"names": "; ".join(suggestions)}
+    return message
 
 
 def roster_import(
@@ -155,19 +162,14 @@ def roster_import(
             for error in parsed.errors
         ]
     )
-    agencies = {_agency_key(a.name): a for a in Agency.objects.all()}
+    agencies = AgencyMatcher()
     valid: list[tuple[RosterRow, Agency | None]] = []
     for row in parsed.rows:
         agency = None
-        if row.agency:
-            agency = agencies.get(_agency_key(row.agency))
+        if row.agency or row.agency_code:
+            agency = agencies.find(name=row.agency, code=row.agency_code)
             if agency is None:
-                result.errors.append(
-                    RosterError(
-                        row.row,
-                        _("không tìm thấy cơ quan, đơn vị “%(name)s”") % {"name": row.agency},
-                    )
-                )
+                result.errors.append(RosterError(row.row, _unknown_agency(row, agencies)))
                 continue
         valid.append((row, agency))
     result.errors.sort(key=lambda error: error.row)

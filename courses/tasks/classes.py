@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from lms.core.links import site_url
+
 __all__ = [
     "evaluate_session_completions",
     "remove_stale_roster_uploads",
@@ -73,7 +75,7 @@ def send_session_reminders() -> int:
         for member in members.select_related("user"):
             user = member.user
             with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                context = {"session": session, "user": user, "site_url": settings.SITE_URL}
+                context = {"session": session, "user": user, "site_url": site_url()}
                 subject = render_to_string(
                     "courses/classes/email/reminder_subject.txt", context
                 ).strip()

@@ -1,6 +1,5 @@
 """Demo agencies and one user per role, built from fixtures/ (used by `load_demo`)."""
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,9 +8,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from lms.core.text import nfc
-
 from . import roles
+from .directory_import import agencies_import
 from .models import Agency
 from .services import user_add_role
 
@@ -36,34 +34,14 @@ DEMO_LOGINS = [
 ADMIN_LOGIN = DemoLogin("admin", "admin@demo.vn", "Quản trị hệ thống", "VP-SKHCN")
 
 
-@transaction.atomic
 def load_agencies(path: Path) -> int:
-    """Create or update agencies from the CSV; parents and merges are linked in a second pass."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    by_code = {}
-    for row in rows:
-        agency, _ = Agency.objects.update_or_create(
-            code=row["code"].strip(),
-            defaults={
-                "name": nfc(row["name"]),
-                "kind": row["kind"].strip(),
-                "target_headcount": int(row.get("target_headcount") or 0),
-                "is_active": (row.get("is_active") or "true").strip().lower()
-                in ("1", "true", "yes"),
-            },
-        )
-        by_code[agency.code] = agency
-    for row in rows:
-        agency = by_code[row["code"].strip()]
-        parent = by_code.get((row.get("parent_code") or "").strip())
-        merged_into = by_code.get((row.get("merged_into_code") or "").strip())
-        if agency.parent_id != getattr(parent, "pk", None) or agency.merged_into_id != getattr(
-            merged_into, "pk", None
-        ):
-            agency.parent, agency.merged_into = parent, merged_into
-            agency.save(update_fields=["parent", "merged_into"])
-    return len(by_code)
+    """Create or update the demo agencies through the directory import (same rules, same file
+    format as `import_agencies`); returns how many agencies the file lists."""
+    result = agencies_import(data=path.read_bytes(), filename=path.name)
+    if result.errors:
+        row, message = result.errors[0]
+        raise ValueError(f"{path}: row {row}: {message}")
+    return len(result.changes) + result.unchanged
 
 
 def _agency_for(code: str):

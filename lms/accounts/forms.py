@@ -34,3 +34,7 @@ class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
     phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
+    receives_digest = forms.BooleanField(
+        label=_("Nhận thư tổng hợp số liệu đào tạo hằng tháng (thư ký ISO, cán bộ Sở)"),
+        required=False,
+    )

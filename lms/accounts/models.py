@@ -42,6 +42,12 @@ class Agency(models.Model):
         related_name="merged_from",
     )
     merged_at = models.DateField(_("ngày sáp nhập"), null=True, blank=True)
+    aliases = models.JSONField(
+        _("tên gọi khác"),
+        default=list,
+        blank=True,
+        help_text=_("Các tên khác của đơn vị mà danh sách học viên hay dùng, mỗi tên một mục."),
+    )
 
     objects = AgencyQuerySet.as_manager()
 
@@ -55,6 +61,8 @@ class Agency(models.Model):
 
     def save(self, *args, **kwargs):
         self.name = nfc(self.name)
+        self.code = (self.code or "").strip()
+        self.aliases = [nfc(alias) for alias in self.aliases or [] if nfc(alias)]
         super().save(*args, **kwargs)
 
     def reporting_agency(self) -> "Agency":
@@ -122,6 +130,11 @@ class User(AbstractUser):
     )
     position = models.CharField(_("chức vụ"), max_length=150, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    receives_digest = models.BooleanField(
+        _("nhận thư tổng hợp hằng tháng"),
+        default=True,
+        help_text=_("Thư ký ISO và cán bộ Sở nhận số liệu đào tạo mỗi tháng qua email."),
+    )
     preferred_language = models.CharField(
         _("ngôn ngữ"), max_length=8, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
     )

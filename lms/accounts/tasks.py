@@ -6,6 +6,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from lms.core.links import site_url
+
 
 @shared_task(acks_late=True)
 def send_welcome_email(user_id: int) -> bool:
@@ -14,7 +16,7 @@ def send_welcome_email(user_id: int) -> bool:
     if user is None:
         return False
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {"user": user, "site_url": settings.SITE_URL}
+        context = {"user": user, "site_url": site_url()}
         subject = render_to_string("account/email/welcome_subject.txt", context).strip()
         body = render_to_string("account/email/welcome_message.txt", context)
     send_mail(subject, body, None, [user.email])

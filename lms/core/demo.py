@@ -64,3 +64,14 @@ def child_page_upsert(parent, model, slug: str, fields: dict):
         for name, value in fields.items():
             setattr(page, name, value)
     return page
+
+
+def site_address_set(address: str) -> None:
+    """Point the default Site at HOST:PORT (e.g. "127.0.0.1:8000"): where the site is served."""
+    host, _sep, port = address.rpartition(":") if ":" in address else (address, "", "80")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError("expected HOST:PORT, e.g. 127.0.0.1:8000")
+    site = Site.objects.get(is_default_site=True)
+    if (site.hostname, site.port) != (host, int(port)):
+        site.hostname, site.port = host, int(port)
+        site.save(update_fields=["hostname", "port"])

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from courses.models import Track
+from lms.accounts import roles
 from lms.core.storage import private_storage
 
 
@@ -77,3 +79,73 @@ class CoverageExport(models.Model):
 
     def __str__(self):
         return f"{self.pk} {self.file_format} {self.status}"
+
+
+class TrainingPlan(models.Model):
+    """One line of a yearly training plan (Kế hoạch đào tạo): how many people of an agency are to
+    hold a track's certificate that year. Coverage uses it as the target instead of the agency's
+    headcount. A line may require a role: every person of that role in the agency must hold the
+    track (the gaps list names those who do not)."""
+
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("cơ quan, đơn vị"),
+        on_delete=models.PROTECT,
+        related_name="training_plans",
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    track = models.CharField(_("chuyên đề"), max_length=20, choices=Track.choices)
+    target = models.PositiveIntegerField(_("chỉ tiêu"))
+    required_role = models.CharField(
+        _("vai trò bắt buộc"),
+        max_length=30,
+        blank=True,
+        choices=[(roles.SECRETARY, roles.ROLE_LABELS[roles.SECRETARY])],
+        help_text=_(
+            "Nếu chọn: mọi người có vai trò này trong đơn vị phải có chứng nhận chuyên đề."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("kế hoạch đào tạo")
+        verbose_name_plural = _("kế hoạch đào tạo")
+        ordering = ["-year", "agency__name", "track"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "track"], name="training_plan_once_per_year_and_track"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100),
+                name="training_plan_year_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.agency} {self.track}: {self.target}"
+
+
+class NoticeKind(models.TextChoices):
+    MONTHLY_DIGEST = "monthly_digest", _("Thư tổng hợp hằng tháng")
+    MISSED_SESSION = "missed_session", _("Báo vắng buổi học")
+
+
+class Notice(models.Model):
+    """One message sent to one person for one reason (a month, a session): a retried job skips
+    the people already written to, and nobody gets the same message twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    key = models.CharField(max_length=40)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thư đã gửi")
+        verbose_name_plural = _("thư đã gửi")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="notice_sent_once")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} → {self.user_id}"

@@ -19,7 +19,7 @@ from courses.models import Certificate, Enrolment, EnrolmentStatus, Track
 from lms.accounts.models import Agency, AgencyKind, User
 from lms.core.text import vietnamese_sort_key
 
-from .models import CoverageSnapshot
+from .models import CoverageSnapshot, TrainingPlan
 
 EXPIRY_WARNING_DAYS = 90
 DEFAULT_THRESHOLD_PCT = 50
@@ -58,6 +58,12 @@ class CoverageFilter:
         if self.until is not None:
             return min(now, _day_start(self.until + dt.timedelta(days=1)))
         return now
+
+    def plan_year(self) -> int:
+        """The year whose training plan sets the targets: the period's end, else its start,
+        else this year."""
+        day = self.until or self.since or timezone.localdate()
+        return day.year
 
     def to_params(self) -> dict:
         """JSON-safe form, for background export jobs."""
@@ -253,10 +259,8 @@ def coverage_by_agency(
         if reporting == agency_id and is_active[agency_id]
     ]
     # Targets of merged or closed agencies are history: the survivor's target counts today.
-    targets = agencies.loc[surviving, ["target_headcount"]].rename(
-        columns={"target_headcount": "target"}
-    )
-    rolled_target = _roll_up(tree, targets)
+    own_targets = _own_targets(agencies.loc[surviving, "target_headcount"], filters)
+    rolled_target = _roll_up(tree, own_targets.to_frame("target"))
 
     own = counts.groupby(counts.index.map(tree.reporting)).sum() if len(counts) else counts
     frame = agencies.loc[surviving, ["code", "name", "kind", "parent_id"]].copy()
@@ -265,7 +269,7 @@ def coverage_by_agency(
     for measure in MEASURES:
         column = rolled[measure] if measure in rolled else pd.Series(dtype="int64")
         frame[measure] = column.reindex(frame.index).fillna(0).astype("int64")
-    frame["own_target"] = agencies.loc[surviving, "target_headcount"].astype("int64")
+    frame["own_target"] = own_targets.astype("int64")
     own_certified = own["certified"] if "certified" in own else pd.Series(dtype="int64")
     frame["own_certified"] = own_certified.reindex(frame.index).fillna(0).astype("int64")
     frame = _with_coverage(frame)
@@ -274,6 +278,22 @@ def coverage_by_agency(
     if filters.kind:
         frame = frame[frame["kind"] == filters.kind]
     return frame.drop(columns=["parent_id"])
+
+
+def _own_targets(headcounts: pd.Series, filters: CoverageFilter) -> pd.Series:
+    """Each agency's own target: its training-plan line for the track and year when there is
+    one, else its headcount. Plans are per track, so all tracks together use headcounts."""
+    if not filters.track:
+        return headcounts
+    plans = dict(
+        TrainingPlan.objects.filter(track=filters.track, year=filters.plan_year())
+        .order_by()
+        .values_list("agency_id", "target")
+    )
+    if not plans:
+        return headcounts
+    planned = pd.Series(plans, dtype="int64").reindex(headcounts.index)
+    return planned.fillna(headcounts).astype("int64")
 
 
 def _with_coverage(frame: pd.DataFrame) -> pd.DataFrame:
@@ -320,6 +340,58 @@ def coverage_gaps(frame: pd.DataFrame, threshold_pct: float) -> dict[str, pd.Dat
         "expiring": frame[frame["expiring"] > 0],
         "below_threshold": frame[frame["coverage_pct"] < threshold_pct],
     }
+
+
+@dataclass
+class RoleGap:
+    """A person whose role the agency's plan requires to hold tracks they do not hold."""
+
+    user: User
+    agency_name: str
+    missing: list[str]  # track codes
+
+
+def role_gaps(filters: CoverageFilter, tree: AgencyTree, scope: set[int] | None) -> list[RoleGap]:
+    """People (e.g. every ISO secretary) whom a plan line of the year requires to hold a track
+    and who hold no valid certificate of it; sorted by given name. Three queries."""
+    plans = TrainingPlan.objects.filter(year=filters.plan_year()).exclude(required_role="")
+    if filters.track:
+        plans = plans.filter(track=filters.track)
+    if scope is not None:
+        plans = plans.filter(agency_id__in=scope)
+    required: dict[tuple[int, str], set[str]] = {}
+    for agency_id, role, track in plans.values_list("agency_id", "required_role", "track"):
+        required.setdefault((agency_id, role), set()).add(track)
+    if not required:
+        return []
+    reports_to = tree.reporting
+    people = [
+        user
+        for user in User.objects.filter(
+            is_active=True, groups__name__in={role for _id, role in required}
+        )
+        .select_related("agency")
+        .prefetch_related("groups")
+        .distinct()
+        if user.agency_id in reports_to
+    ]
+    held: dict[int, set[str]] = {}
+    for user_id, track in (
+        Certificate.objects.valid_at(filters.moment())
+        .filter(user__in=people)
+        .values_list("user_id", "course__track")
+    ):
+        held.setdefault(user_id, set()).add(track)
+    gaps = []
+    for user in people:
+        agency_id = reports_to[user.agency_id]
+        tracks = set()
+        for group in user.groups.all():
+            tracks |= required.get((agency_id, group.name), set())
+        missing = sorted(tracks - held.get(user.pk, set()), key=list(Track.values).index)
+        if missing:
+            gaps.append(RoleGap(user, user.agency.name, missing))
+    return sorted(gaps, key=lambda gap: vietnamese_sort_key(gap.user.full_name))
 
 
 # Snapshots ------------------------------------------------------------------------------------

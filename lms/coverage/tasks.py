@@ -38,3 +38,34 @@ def build_coverage_export(export_id: int) -> str:
         raise
     export_finish(export=export, filename=filename, content=content)
     return "done"
+
+
+@shared_task(
+    name="lms.coverage.tasks.send_monthly_digests",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    max_retries=5,
+)
+def send_monthly_digests(month: str | None = None) -> int:
+    """Beat job (1st of the month, 07:00): the digest to every secretary and officer not yet
+    written to this month; a retry after a mail-server error sends only the rest."""
+    from .digests import digests_send
+
+    return digests_send(month=dt.date.fromisoformat(month) if month else timezone.localdate())
+
+
+@shared_task(
+    name="lms.coverage.tasks.send_missed_session_notices",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    max_retries=5,
+)
+def send_missed_session_notices(day: str | None = None) -> int:
+    """Beat job (daily, 07:00): secretaries learn who of their people missed yesterday's
+    sessions."""
+    from .digests import missed_sessions_notify
+
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    return missed_sessions_notify(day=dt.date.fromisoformat(day) if day else yesterday)

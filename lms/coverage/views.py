@@ -166,6 +166,10 @@ def dashboard(request):
                 for name, rows in gaps.items()
             },
             "gap_counts": {name: len(rows) for name, rows in gaps.items()},
+            "role_gaps": [
+                (gap, [TRACK_LABELS.get(track, track) for track in gap.missing])
+                for gap in selectors.role_gaps(filters, tree, scope)
+            ],
             "show_all": show_all,
             "show_all_query": _with_all(request.GET),
             "expiry_days": selectors.EXPIRY_WARNING_DAYS,

@@ -8,12 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from lms.accounts import roles
+from lms.accounts.admin_views import can_manage_directory
+from lms.core.spreadsheet_import import SpreadsheetImportView
 
 from . import selectors
+from .models import TrainingPlan
+from .plans import plans_import
 from .views import coverage_rows, coverage_scope
 
 
@@ -99,4 +106,64 @@ def register_coverage_report_menu_item():
         name="coverage",
         icon_name="table",
         order=1000,
+    )
+
+
+class TrainingPlanViewSet(SnippetViewSet):
+    model = TrainingPlan
+    icon = "date"
+    menu_label = _("Kế hoạch đào tạo")
+    menu_order = 310
+    add_to_admin_menu = True
+    list_display = ["year", "agency", "track", "target", "required_role"]
+    list_filter = ["year", "track"]
+    search_fields = ["agency__name", "agency__code"]
+    panels = [
+        FieldPanel("agency"),
+        FieldPanel("year"),
+        FieldPanel("track"),
+        FieldPanel("target"),
+        FieldPanel("required_role"),
+    ]
+
+
+register_snippet(TrainingPlanViewSet)
+
+
+class TrainingPlanImportView(SpreadsheetImportView):
+    title = _("Nhập kế hoạch đào tạo")
+    help_text = _(
+        "Tải lên kế hoạch đào tạo năm (.xlsx hoặc .csv UTF-8), mỗi dòng một đơn vị và chuyên đề: "
+        "Mã đơn vị, Chuyên đề (Nhận thức, Xây dựng, Duy trì, Cải tiến), Năm, Chỉ tiêu, và nếu cần "
+        "Vai trò bắt buộc (Thư ký ISO: mọi thư ký của đơn vị phải có chứng nhận chuyên đề). "
+        "Độ bao phủ của năm đó dùng chỉ tiêu theo kế hoạch thay cho số người cần đào tạo."
+    )
+    url_name = "coverage_plan_import"
+    done_url_name = "wagtailsnippets_coverage_trainingplan:list"
+    service = staticmethod(plans_import)
+
+    def may_import(self, user) -> bool:
+        return can_manage_directory(user)
+
+
+@hooks.register("register_admin_urls")
+def register_plan_import_url():
+    return [
+        path("plans/import/", TrainingPlanImportView.as_view(), name="coverage_plan_import"),
+    ]
+
+
+class PlanImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_manage_directory(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_plan_import_menu_item():
+    return PlanImportMenuItem(
+        _("Nhập kế hoạch đào tạo"),
+        reverse("coverage_plan_import"),
+        name="plan-import",
+        icon_name="upload",
+        order=311,
     )

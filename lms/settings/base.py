@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from django.utils.translation import gettext_lazy as _
 
@@ -227,6 +228,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
 }
 CELERY_BEAT_SCHEDULE = {
+    # Local time (CELERY_TIMEZONE): the 1st of each month at 07:00; once per person and month.
+    "coverage-monthly-digests": {
+        "task": "lms.coverage.tasks.send_monthly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_month=1),
+    },
+    # Daily at 07:00: who missed yesterday's sessions, to their agency's secretaries.
+    "coverage-missed-session-notices": {
+        "task": "lms.coverage.tasks.send_missed_session_notices",
+        "schedule": crontab(minute=0, hour=7),
+    },
     # Hourly; each class session's roster is mailed once, the day before (reminder_sent_at).
     "class-session-reminders": {
         "task": "courses.tasks.classes.send_session_reminders",
@@ -251,11 +262,13 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 WAGTAIL_SITE_NAME = "Đào tạo ISO 9001"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# Links in e-mails, PDFs and QR codes: SITE_URL when set (production requires a public https
+# address), else the default Wagtail Site's address (lms.core.links.site_url).
+SITE_URL = env("SITE_URL", default="")
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=SITE_URL or "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "md", "txt", "zip"]
-SITE_URL = env("SITE_URL", default=WAGTAILADMIN_BASE_URL)
 
 LOGGING = {
     "version": 1,

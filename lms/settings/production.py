@@ -14,6 +14,11 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+if not SITE_URL.startswith("https://") or "127.0.0.1" in SITE_URL or "localhost" in SITE_URL:  # noqa: F405
+    raise ImproperlyConfigured(
+        "Set SITE_URL to the site's public https address (e.g. https://daotaoiso.vinhphuc.gov.vn): "
+        "certificates, QR codes and e-mails carry it."
+    )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

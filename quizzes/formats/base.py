@@ -41,6 +41,7 @@ class ParsedQuestion:
     general_feedback: str = ""
     default_mark: float = 1.0
     line: int = 0
+    category_line: int = 0  # the $CATEGORY line that set `category`; 0 when none did
 
 
 @dataclass

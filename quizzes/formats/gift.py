@@ -169,7 +169,7 @@ def parse_gift(text: str) -> ParseResult:
     """Read GIFT text into questions and located errors; never raises, whatever the input."""
     questions: list[ParsedQuestion] = []
     errors: list[FormatError] = []
-    category = ""
+    category = ("", 0)
     for block in _blocks(source_lines(text)):
         try:
             category = _read_block(block, category, questions)
@@ -194,14 +194,20 @@ def _blocks(lines: list[str]) -> Iterator[list[tuple[int, str]]]:
         yield block
 
 
-def _read_block(block: list[tuple[int, str]], category: str, out: list[ParsedQuestion]) -> str:
-    first = block[0][1].strip()
+def _read_block(
+    block: list[tuple[int, str]], category: tuple[str, int], out: list[ParsedQuestion]
+) -> tuple[str, int]:
+    """Read one block; returns the category (path, line of its $CATEGORY) for the next one."""
+    lineno, first = block[0][0], block[0][1].strip()
     if first.startswith("$CATEGORY:"):
-        category = _CONTEXT_PREFIX_RE.sub("", first[len("$CATEGORY:") :].strip()).strip()
+        path = _CONTEXT_PREFIX_RE.sub("", first[len("$CATEGORY:") :].strip()).strip()
+        category = (path, lineno)
         block = block[1:]
         if not block:
             return category
-    out.append(_read_question(_Chunk.from_lines(block).strip(), category))
+    question = _read_question(_Chunk.from_lines(block).strip(), category[0])
+    question.category_line = category[1]
+    out.append(question)
     return category
 
 

@@ -150,7 +150,7 @@ def query_counts(fixtures: dict) -> dict:
         start = as_trainee.post(f"/quizzes/{fixtures['quiz_id']}/start/")
         attempt_path = start["Location"]
         page = as_trainee.get(attempt_path).content.decode()
-        answers = dict.fromkeys(set(re.findall(r'name="(q-\d+)"', page)), "a0")
+        answers = dict(re.findall(r'name="(q-\d+)" value="([^"]+)"', page))
         counts["quiz_submit"] = _count(
             lambda: as_trainee.post(attempt_path.rstrip("/") + "/submit/", answers)
         )

@@ -141,7 +141,7 @@ class Trainee(JourneyUser):
         page = self.step("quiz page", "GET", attempt_path)
         self.wait()
         text = page.text if page is not None else ""
-        answers = dict.fromkeys(set(re.findall(r'name="(q-\d+)"', text)), "a0")
+        answers = dict(re.findall(r'name="(q-\d+)" value="([^"]+)"', text))
         self.step("quiz submit", "POST", attempt_path.rstrip("/") + "/submit/", data=answers)
 
 

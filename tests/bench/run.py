@@ -89,6 +89,7 @@ def bench_env(database_url: str) -> dict:
         DJANGO_SETTINGS_MODULE="lms.settings.production",
         SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(60),
         ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="https://iso.example.vn",
         SECURE_SSL_REDIRECT="false",
         DATABASE_URL=database_url,
         STATIC_ROOT=str(RESULTS / "static"),
@@ -246,7 +247,7 @@ def measure_quiz_submit(fixtures: dict, *, rounds: int, per_round: int) -> dict:
             response = session.post(f"/quizzes/{quiz_id}/start/", {})
             attempt_path = response.location
             page = session.get(attempt_path)
-            answers = {name: "a0" for name in set(re.findall(r'name="(q-\d+)"', page.text))}
+            answers = dict(re.findall(r'name="(q-\d+)" value="([^"]+)"', page.text))
             submit_path = attempt_path.rstrip("/") + "/submit/"
             started = time.perf_counter()
             response = session.post(submit_path, answers)

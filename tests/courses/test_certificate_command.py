@@ -2,13 +2,14 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from pypdf import PdfReader
 
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from courses.models import Certificate
-from courses.services.certificates import certificate_issue
+from courses.services.certificates import certificate_issue, certificate_render_pdf
 from courses.tasks.certificates import send_expiry_reminders
 
 
@@ -76,3 +77,49 @@ def test_demo_certificates_step_is_idempotent(make_user, make_course, complete_c
     issue_demo_certificates(fixtures=None, stdout=None)
     statuses = sorted(certificate_status(c) for c in Certificate.objects.all())
     assert statuses == ["expired", "revoked", "valid"]
+
+
+def _pdf_text(certificate) -> str:
+    certificate.pdf.open("rb")
+    try:
+        return "".join(page.extract_text() for page in PdfReader(certificate.pdf).pages)
+    finally:
+        certificate.pdf.close()
+
+
+def test_links_follow_the_default_site_when_site_url_is_not_set(settings, db):
+    from wagtail.models import Site
+
+    from lms.core.demo import load_home_page, site_address_set
+    from lms.core.links import site_url
+
+    settings.SITE_URL = ""
+    load_home_page()
+    site_address_set("10.0.0.5:8080")
+    assert site_url() == "http://10.0.0.5:8080"
+    assert Site.objects.get(is_default_site=True).port == 8080
+    settings.SITE_URL = "https://iso.vinhphuc.gov.vn/"
+    assert site_url() == "https://iso.vinhphuc.gov.vn"
+
+
+def test_rerender_certificates_rebuilds_only_pdfs_with_wrong_links(settings, issued_certificate):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    first = certificate_render_pdf(certificate_id=issued_certificate.pk)
+    assert first.rendered_site_url == "http://127.0.0.1:8000"
+    assert "127.0.0.1:8000/verify/" in _pdf_text(first)
+    code, issued_at, expires_at = first.code, first.issued_at, first.expires_at
+
+    settings.SITE_URL = "https://iso.vinhphuc.gov.vn"
+    out = StringIO()
+    call_command("rerender_certificates", stdout=out)
+    assert "1 certificate PDF(s) rebuilt" in out.getvalue()
+    again = Certificate.objects.get(pk=first.pk)
+    assert (again.code, again.issued_at, again.expires_at) == (code, issued_at, expires_at)
+    text = _pdf_text(again)
+    assert "iso.vinhphuc.gov.vn/verify/" in text and "127.0.0.1" not in text
+
+    out = StringIO()
+    call_command("rerender_certificates", "--since", "01/01/2020", stdout=out)
+    assert "0 certificate PDF(s) rebuilt" in out.getvalue()
+    with pytest.raises(CommandError, match="--since"):
+        call_command("rerender_certificates", "--since", "31/02/2026", stdout=StringIO())

@@ -1,5 +1,6 @@
 """Roster import service and `import_roster` command on real files."""
 
+import unicodedata
 from io import StringIO
 from pathlib import Path
 
@@ -208,3 +209,46 @@ def test_roster_upload_bad_file_shows_message(client, trainer, class_session, ag
 
     assert response.status_code == 200
     assert "UTF-8" in response.content.decode()
+
+
+def _roster(session, text: str):
+    return roster_import(
+        session=session,
+        data=text.encode("utf-8"),
+        filename="ds.csv",
+        actor=session.training_class.trainers.first(),
+    )
+
+
+def test_roster_matches_agencies_by_alias_in_any_spelling(class_session, agency_tree):
+    district = agency_tree["district"]  # Huyện Tam Đảo
+    district.aliases = ["UBND huyện Tam Đảo"]
+    district.save()
+    nfd = unicodedata.normalize("NFD", "ubnd  HUYỆN tam đảo ")
+    result = _roster(
+        class_session,
+        "Họ và tên,Email,Đơn vị\n"
+        f"Lê Thị Hoa,hoa@vp.gov.vn,{nfd}\n"
+        "Phạm Văn Nam,nam@vp.gov.vn,UBND huyện Tam Đảo\n",
+    )
+    assert result.errors == []
+    assert set(
+        User.objects.filter(email__endswith="@vp.gov.vn").values_list("agency", flat=True)
+    ) == {district.pk}
+
+
+def test_roster_agency_code_column_wins_over_the_name(class_session, agency_tree):
+    result = _roster(
+        class_session,
+        "Họ và tên,Email,Đơn vị,Mã đơn vị\nLê Thị Hoa,hoa@vp.gov.vn,Sở Tư pháp,p-td-hs\n",
+    )
+    assert result.errors == []
+    assert User.objects.get(email="hoa@vp.gov.vn").agency == agency_tree["commune_a"]
+
+
+def test_unknown_agency_is_reported_with_the_closest_names(class_session, agency_tree):
+    result = _roster(class_session, "Họ và tên,Email,Đơn vị\nLê Thị Hoa,hoa@vp.gov.vn,Sở Tư Phap\n")
+    assert [error.row for error in result.errors] == [2]
+    assert "Sở Tư Phap" in result.errors[0].message
+    assert "Sở Tư pháp" in result.errors[0].message  # the suggestion
+    assert not User.objects.filter(email="hoa@vp.gov.vn").exists()

@@ -187,6 +187,7 @@ def cluster(transactional_db):
             "DJANGO_SETTINGS_MODULE": "lms.settings.production",
             "SECRET_KEY": "two-node-test-" + uuid.uuid4().hex + uuid.uuid4().hex,
             "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": "https://iso.example.vn",
             "SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": database_url,
             "REDIS_URL": REDIS_URL,

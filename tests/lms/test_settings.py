@@ -10,6 +10,7 @@ ROOT = settings.BASE_DIR
 PRODUCTION_ENV = {
     "SECRET_KEY": "p" * 20 + "-production-secret-key-for-the-deploy-check-0123456789",
     "ALLOWED_HOSTS": "iso.vinhphuc.gov.vn",
+    "SITE_URL": "https://iso.vinhphuc.gov.vn",
     "DATABASE_URL": "sqlite:////tmp/lms-deploy-check.sqlite3",
 }
 
@@ -32,6 +33,15 @@ def test_production_refuses_to_start_without_secret_key():
     result = _manage("check", env={"ALLOWED_HOSTS": "example.vn"})
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "site_url", ["", "http://iso.vinhphuc.gov.vn", "https://127.0.0.1:8000", "https://localhost"]
+)
+def test_production_refuses_to_start_without_a_public_https_site_url(site_url):
+    result = _manage("check", env={**PRODUCTION_ENV, "SITE_URL": site_url})
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
 
 
 def test_production_passes_check_deploy_without_warnings():

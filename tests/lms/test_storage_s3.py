@@ -95,6 +95,7 @@ def test_production_settings_switch_media_to_s3_when_a_bucket_is_set():
             "DJANGO_SETTINGS_MODULE": "lms.settings.production",
             "SECRET_KEY": "s" * 60,
             "ALLOWED_HOSTS": "iso.example.vn",
+            "SITE_URL": "https://iso.example.vn",
             "AWS_STORAGE_BUCKET_NAME": "lms-media",
         },
         capture_output=True,

@@ -30,7 +30,8 @@ def right_answers(attempt):
         elif q["qtype"] == "numerical":
             responses[q["id"]] = str(q["answers"][0]["value"])
         elif q["qtype"] == "matching":
-            responses[q["id"]] = {a["id"]: a["match"] for a in q["answers"]}
+            choice_id = {c["text"]: c["id"] for c in q["choices"]}
+            responses[q["id"]] = {a["id"]: choice_id[a["match"]] for a in q["answers"]}
     return responses
 
 
@@ -106,12 +107,16 @@ def test_snapshot_is_frozen_against_later_question_edits(bank_quiz, trainee):
     assert submitted.percent == 100
 
 
-def test_shuffled_choices_keep_ids_so_grading_does_not_depend_on_order(bank_quiz, trainee):
+def test_shuffled_choices_keep_their_ids_so_grading_does_not_depend_on_order(bank_quiz, trainee):
     attempt = attempt_start(user=trainee, quiz=bank_quiz)
     multiple = next(q for q in attempt.questions if q["qtype"] == "multiple_choice")
-    by_id = {a["id"]: a["text"] for a in multiple["answers"]}
-    assert by_id["a0"] == "Hoạch định (Plan)"
-    assert by_id["a4"] == "Phê duyệt (Approve)"
+    by_text = {a["text"]: a["id"] for a in multiple["answers"]}
+    attempt_save_responses(
+        attempt=attempt,
+        responses={multiple["id"]: [by_text["Hoạch định (Plan)"], by_text["Thực hiện (Do)"]]},
+    )
+    submitted = attempt_submit(attempt=attempt)
+    assert submitted.marks[multiple["id"]]["fraction"] == 0.5
 
 
 def test_passing_submission_is_graded_and_marks_the_activity_done(

@@ -67,15 +67,16 @@ def test_autosave_endpoint_saves_and_refuses_after_submit(client, bank_quiz, tra
     attempt = attempt_start(user=trainee, quiz=bank_quiz)
     single = next(q for q in attempt.questions if q["qtype"] == "single_choice")
     url = reverse("quizzes:autosave", args=[attempt.pk])
-    response = client.post(url, {f"q-{single['id']}": "a1"})
+    first, second = (a["id"] for a in single["answers"][:2])
+    response = client.post(url, {f"q-{single['id']}": first})
     assert response.status_code == 200 and json.loads(response.content)["saved"] is True
     attempt.refresh_from_db()
-    assert attempt.responses == {single["id"]: "a1"}
+    assert attempt.responses == {single["id"]: first}
     attempt_submit(attempt=attempt)
-    refused = client.post(url, {f"q-{single['id']}": "a0"})
+    refused = client.post(url, {f"q-{single['id']}": second})
     assert refused.status_code == 409
     attempt.refresh_from_db()
-    assert attempt.responses == {single["id"]: "a1"}
+    assert attempt.responses == {single["id"]: first}
 
 
 def test_autosave_needs_the_csrf_token(bank_quiz, trainee):

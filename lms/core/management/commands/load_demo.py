@@ -27,8 +27,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--fixtures", default=str(settings.BASE_DIR / "fixtures"))
+        parser.add_argument(
+            "--address",
+            help="HOST:PORT where the site is served (make run passes it), so links in "
+            "certificates, QR codes and e-mails point there when SITE_URL is not set",
+        )
 
-    def handle(self, *args, fixtures, **options):
+    def handle(self, *args, fixtures, address=None, **options):
         fixtures = Path(fixtures)
         agencies_csv = fixtures / "agencies.csv"
         if not agencies_csv.exists():
@@ -37,6 +42,11 @@ class Command(BaseCommand):
             count = accounts_demo.load_agencies(agencies_csv)
             self.stdout.write(f"Agencies: {count}")
             core_demo.load_home_page()
+            if address:
+                try:
+                    core_demo.site_address_set(address)
+                except ValueError as error:
+                    raise CommandError(f"--address {address!r}: {error}") from error
             logins = accounts_demo.load_role_users()
             for steps in STEP_GROUPS:
                 for step in steps:

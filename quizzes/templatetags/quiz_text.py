@@ -1,0 +1,11 @@
+from django import template
+
+from quizzes.question_html import as_html
+
+register = template.Library()
+
+
+@register.filter
+def question_html(text: str, text_format: str):
+    """`{{ q.text|question_html:q.text_format }}`: cleaned HTML, or escaped plain text."""
+    return as_html(text, text_format)
