@@ -167,6 +167,7 @@ def test_production_settings_keep_private_files_private_on_s3():
             "DJANGO_SETTINGS_MODULE": "lms.settings.production",
             "SECRET_KEY": "s" * 60,
             "ALLOWED_HOSTS": "iso.example.vn",
+            "SITE_URL": "https://iso.example.vn",
             "AWS_STORAGE_BUCKET_NAME": "lms-media",
         },
         capture_output=True,
