@@ -44,7 +44,7 @@ from lms.accounts import roles
 from lms.core.audit import audit_record
 from lms.core.links import site_url
 from lms.core.queue import QUEUE_DOWN_MESSAGE, enqueue
-from lms.core.storage import private, private_file_exists
+from lms.core.storage import private, private_file_delete, private_file_exists
 from lms.core.text import nfc
 
 # Codes are 30^10 ≈ 6e14: a collision is rare, but the unique index decides, so retry a few times.
@@ -466,8 +466,7 @@ def certificate_rerender_pdf(*, certificate_id: int, actor=None) -> Certificate:
             after={"rendered_site_url": locked.rendered_site_url},
         )
     if old_name and old_name != locked.pdf.name:
-        storage = locked.pdf.storage
-        transaction.on_commit(lambda: storage.delete(old_name))
+        transaction.on_commit(lambda: private_file_delete(old_name))
     return locked
 
 

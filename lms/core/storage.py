@@ -62,6 +62,12 @@ def private_file_exists(name: str) -> bool:
     return True
 
 
+def private_file_delete(name: str) -> None:
+    """Delete a private file, and its public copy if it was stored before private storage."""
+    private.delete(name)
+    default_storage.delete(name)
+
+
 def private_file_response(name: str, *, filename: str, content_type=None, as_attachment=True):
     """The file for a person the calling view has already checked; 404 when it is missing.
 

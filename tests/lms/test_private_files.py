@@ -107,3 +107,20 @@ def test_cleanup_is_on_the_beat_schedule():
     entry = django_settings.CELERY_BEAT_SCHEDULE["roster-upload-cleanup"]
     assert entry["task"] in app.tasks
     assert entry["task"] == remove_stale_roster_uploads.name
+
+
+def test_rerendering_a_legacy_pdf_removes_its_public_copy(
+    rendered, django_capture_on_commit_callbacks
+):
+    from courses.services.certificates import certificate_rerender_pdf
+
+    name = "certificates/2025/01/cu-lai.pdf"
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(b"%PDF-1.4 old"))
+    Certificate.objects.filter(pk=rendered.pk).update(pdf=name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = certificate_rerender_pdf(certificate_id=rendered.pk)
+
+    assert private.exists(fresh.pdf.name)
+    assert not default_storage.exists(name)
