@@ -9,6 +9,7 @@ from contextvars import ContextVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,7 +73,8 @@ def snapshot(obj, fields: Iterable[str] | None = None) -> dict:
     for field in obj._meta.concrete_fields:
         if field.name == "password" or (fields is not None and field.name not in fields):
             continue
-        values[field.name] = field.value_from_object(obj)
+        value = field.value_from_object(obj)
+        values[field.name] = value.name if isinstance(value, FieldFile) else value
     return values
 
 

@@ -227,3 +227,33 @@ def test_bulk_delete_of_snippets_leaves_one_event_each(client, administrator):
 def test_unknown_kinds_are_refused(trainee):
     with pytest.raises(ValueError):
         audit_record(actor=None, verb="user.rename", obj=trainee)
+
+
+def test_log_page_queries_do_not_grow_with_the_rows(
+    client, officer, trainer, agency_tree, django_assert_max_num_queries
+):
+    for n in range(30):
+        audit_record(
+            actor=trainer if n % 2 else officer,
+            verb=AuditKind.AGENCY_MERGE,
+            obj=agency_tree["commune_b"],
+            before={"is_active": True},
+            after={"is_active": False},
+        )
+    client.force_login(officer)
+    client.get(URL)  # warm the per-process caches (content types, roles)
+    # Wagtail's own menu and permission reads, then one count, one page of events (with their
+    # actors and content types) and the object-type choices.
+    with django_assert_max_num_queries(14):
+        assert client.get(URL).status_code == 200
+
+
+def test_snapshot_of_a_certificate_stores_the_file_name(issued_certificate):
+    from courses.services.certificates import certificate_render_pdf
+    from lms.core.audit import deletion_events
+
+    certificate = certificate_render_pdf(certificate_id=issued_certificate.pk)
+    [event] = deletion_events(actor=None, objects=[certificate])
+    event.save()
+    event.refresh_from_db()
+    assert event.before["pdf"] == certificate.pdf.name
