@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms.accounts import views as account_views
 from lms.core import views as core_views
 
 # The Django admin is for system administrators; staff work in the Wagtail admin.
@@ -16,6 +17,10 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # Both admin logins go through allauth's (MFA, rate limits, lockout, verified e-mail);
+    # these must come before the admin includes.
+    path("django-admin/login/", account_views.django_admin_login),
+    path("admin/login/", account_views.wagtail_admin_login),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

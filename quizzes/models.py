@@ -1,8 +1,10 @@
 from modelcluster.fields import ParentalKey
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import functions
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -10,6 +12,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from courses.models import CourseActivity
+from lms.core.deletion import KeptRecord, KeptRecordQuerySet
+from lms.core.text import nfc
 from quizzes.question_html import clean_question
 
 
@@ -31,6 +35,11 @@ class TextFormat(models.TextChoices):
     MARKDOWN = "markdown", "Markdown"
 
 
+BANK_NAME_BLANK = _("Tên ngân hàng câu hỏi không được để trống.")
+CATEGORY_PATH_MAX = 500
+CATEGORY_NAME_MAX = 150
+
+
 class QuestionBank(models.Model):
     name = models.CharField(_("tên ngân hàng"), max_length=150, unique=True)
     description = models.TextField(_("mô tả"), blank=True)
@@ -40,9 +49,27 @@ class QuestionBank(models.Model):
         verbose_name = _("ngân hàng câu hỏi")
         verbose_name_plural = _("ngân hàng câu hỏi")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name=""),
+                name="question_bank_has_a_name",
+                violation_error_message=BANK_NAME_BLANK,
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Blanks alone are no name: stored stripped, the constraint refuses what is left empty.
+        self.name = nfc(self.name or "").strip()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.name = nfc(self.name or "").strip()
+        if not self.name:
+            raise ValidationError({"name": BANK_NAME_BLANK})
 
 
 class QuestionCategory(models.Model):
@@ -52,15 +79,24 @@ class QuestionCategory(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
-    name = models.CharField(_("tên nhóm"), max_length=150)
-    path = models.CharField(_("đường dẫn"), max_length=500)
+    name = models.CharField(_("tên nhóm"), max_length=CATEGORY_NAME_MAX)
+    path = models.CharField(_("đường dẫn"), max_length=CATEGORY_PATH_MAX)
 
     class Meta:
         verbose_name = _("nhóm câu hỏi")
         verbose_name_plural = _("nhóm câu hỏi")
         ordering = ["path"]
         constraints = [
-            models.UniqueConstraint(fields=["bank", "path"], name="question_category_unique_path")
+            models.UniqueConstraint(fields=["bank", "path"], name="question_category_unique_path"),
+            # SQLite does not enforce a column's length: the constraint does.
+            models.CheckConstraint(
+                condition=models.lookups.LessThanOrEqual(
+                    functions.Length("path"), CATEGORY_PATH_MAX
+                )
+                & models.lookups.LessThanOrEqual(functions.Length("name"), CATEGORY_NAME_MAX),
+                name="question_category_fits_its_columns",
+                violation_error_message=_("Đường dẫn nhóm câu hỏi quá dài."),
+            ),
         ]
 
     def __str__(self):
@@ -247,17 +283,20 @@ class AttemptStatus(models.TextChoices):
     GRADED = "graded", _("Đã chấm")
 
 
-class Attempt(models.Model):
-    """One attempt; `questions` is the frozen snapshot drawn at start (order, shuffles)."""
+class Attempt(KeptRecord, models.Model):
+    """One attempt; `questions` is the frozen snapshot drawn at start (order, shuffles).
+
+    Attempts are results: never deleted, and they keep their quiz page and person.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("học viên"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="quiz_attempts",
     )
     quiz = models.ForeignKey(
-        QuizPage, verbose_name=_("bài kiểm tra"), on_delete=models.CASCADE, related_name="attempts"
+        QuizPage, verbose_name=_("bài kiểm tra"), on_delete=models.PROTECT, related_name="attempts"
     )
     number = models.PositiveSmallIntegerField(_("lần thứ"), default=1)
     questions = models.JSONField(default=list, encoder=DjangoJSONEncoder)
@@ -279,6 +318,9 @@ class Attempt(models.Model):
         _("tỷ lệ (%)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     passed = models.BooleanField(_("đạt"), null=True)
+
+    objects = KeptRecordQuerySet.as_manager()
+    archive_instead = _("Kết quả làm bài được lưu giữ như đã chấm.")
 
     class Meta:
         verbose_name = _("lượt làm bài")

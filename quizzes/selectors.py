@@ -15,9 +15,8 @@ from quizzes.grading import (
     matching_pairs,
 )
 from quizzes.models import Attempt, AttemptStatus, Question, QuestionBank, QuizPage
+from quizzes.permissions import attempts_gradable_by, sees_all_results
 from quizzes.question_html import as_html, as_text
-
-RESULT_ROLES = (roles.DOST_OFFICER, roles.EDITOR)
 
 
 def parsed_from_question(question: Question) -> ParsedQuestion:
@@ -38,20 +37,10 @@ def bank_as_gift(bank: QuestionBank) -> str:
     return write_gift([parsed_from_question(q) for q in questions])
 
 
-def can_see_results(user, quiz: QuizPage) -> bool:
-    """Officers and editors see every quiz; a trainer only quizzes of courses they teach."""
-    if any(roles.has_role(user, role) for role in RESULT_ROLES):
-        return True
-    if not roles.has_role(user, roles.TRAINER):
-        return False
-    course = quiz.course
-    return course is not None and user.taught_classes.filter(course=course).exists()
-
-
 def quizzes_for_results(user):
     """Quizzes whose results the user may read."""
     quizzes = QuizPage.objects.all().order_by("title")
-    if any(roles.has_role(user, role) for role in RESULT_ROLES):
+    if sees_all_results(user):
         return quizzes
     if not roles.has_role(user, roles.TRAINER):
         return quizzes.none()
@@ -66,17 +55,19 @@ def quizzes_for_results(user):
     return quizzes.filter(condition)
 
 
-def finished_attempts(quiz: QuizPage):
+def finished_attempts(quiz: QuizPage, *, user):
+    """The submitted attempts at `quiz` that `user` may read (quizzes.permissions)."""
     return (
-        Attempt.objects.filter(quiz=quiz)
+        attempts_gradable_by(user, quiz=quiz)
         .exclude(status=AttemptStatus.IN_PROGRESS)
         .select_related("user", "user__agency")
         .order_by("-submitted_at")
     )
 
 
-def quiz_summary(quiz: QuizPage) -> dict:
-    attempts = list(finished_attempts(quiz).filter(status=AttemptStatus.GRADED))
+def quiz_summary(quiz: QuizPage, *, user) -> dict:
+    visible = attempts_gradable_by(user, quiz=quiz)
+    attempts = list(finished_attempts(quiz, user=user).filter(status=AttemptStatus.GRADED))
     passed = sum(1 for a in attempts if a.passed)
     percents = [float(a.percent) for a in attempts if a.percent is not None]
     return {
@@ -84,13 +75,14 @@ def quiz_summary(quiz: QuizPage) -> dict:
         "passed": passed,
         "pass_rate": round(100 * passed / len(attempts), 1) if attempts else None,
         "mean_percent": round(statistics.fmean(percents), 1) if percents else None,
-        "pending": Attempt.objects.filter(quiz=quiz, status=AttemptStatus.NEEDS_GRADING).count(),
+        "pending": visible.filter(status=AttemptStatus.NEEDS_GRADING).count(),
     }
 
 
-def essay_queue(quizzes):
+def essay_queue(quizzes, *, user):
     return (
-        Attempt.objects.filter(quiz__in=quizzes, status=AttemptStatus.NEEDS_GRADING)
+        attempts_gradable_by(user)
+        .filter(quiz__in=quizzes, status=AttemptStatus.NEEDS_GRADING)
         .select_related("user", "quiz")
         .order_by("submitted_at")
     )
@@ -105,7 +97,7 @@ def _pearson(xs: list[float], ys: list[float]) -> float | None:
         return None
 
 
-def item_analysis(quiz: QuizPage) -> list[dict]:
+def item_analysis(quiz: QuizPage, *, user) -> list[dict]:
     """Facility and discrimination per question over the graded attempts.
 
     facility index = mean fraction scored on the question (0 hard … 1 easy);
@@ -114,8 +106,10 @@ def item_analysis(quiz: QuizPage) -> list[dict]:
     question does not correlate with itself). None when fewer than two attempts answered it or
     when either series is constant.
     """
-    attempts = Attempt.objects.filter(quiz=quiz, status=AttemptStatus.GRADED).only(
-        "questions", "marks", "score", "max_score"
+    attempts = (
+        attempts_gradable_by(user, quiz=quiz)
+        .filter(status=AttemptStatus.GRADED)
+        .only("questions", "marks", "score", "max_score")
     )
     rows: dict[str, dict] = {}
     for attempt in attempts:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +27,7 @@ from quizzes.models import (
     QuestionType,
     QuizPage,
 )
+from quizzes.permissions import can_grade_attempt
 from quizzes.question_html import clean_question
 
 # Essays never count towards the automatic pass decision before a trainer marks them.
@@ -344,13 +346,17 @@ def attempt_grade_essay(
 ) -> Attempt:
     """A trainer's mark for one essay; the attempt is re-totalled and may pass.
 
-    Invariant: the mark lies within [0, the question's mark]; only essay questions take one.
+    Invariant: the mark lies within [0, the question's mark]; only essay questions take one;
+    only a grader who may grade this attempt (quizzes.permissions) gives it, else
+    PermissionDenied and nothing is written.
     """
     locked = (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("quiz", "user")
         .get(pk=attempt.pk)
     )
+    if not can_grade_attempt(grader, locked):
+        raise PermissionDenied(_("Bạn không được chấm bài của học viên ngoài các lớp bạn dạy."))
     if locked.status == AttemptStatus.IN_PROGRESS:
         raise QuizError(_("Bài làm chưa được nộp."))
     question = next((q for q in locked.questions if q["id"] == str(question_id)), None)
@@ -495,8 +501,11 @@ def questions_import(
     Invariants: all or nothing — a file with any error, or a dry run, writes no row; category
     paths stay within MAX_CATEGORY_DEPTH levels and the column lengths; question, answer and
     feedback HTML is cleaned to the allow-list before it is stored; an import leaves one
-    "question_bank.import" audit event with the number of questions.
+    "question_bank.import" audit event with the number of questions. A bank name of blanks
+    raises ValidationError on "name".
     """
+    named = QuestionBank(name=bank_name)
+    named.clean()
     parsed = parse_questions(text=text, fmt=fmt)
     errors = sorted(
         [*parsed.errors, *_category_errors(parsed.questions)], key=lambda error: error.line
@@ -508,7 +517,7 @@ def questions_import(
     if errors or dry_run:
         return result
     with transaction.atomic():
-        bank, _created = QuestionBank.objects.get_or_create(name=bank_name.strip())
+        bank, _created = QuestionBank.objects.get_or_create(name=named.name)
         cache: dict[str, QuestionCategory] = {}
         Question.objects.bulk_create(_question_row(bank, q, cache) for q in parsed.questions)
         audit_record(

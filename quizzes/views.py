@@ -16,6 +16,7 @@ from lms.accounts import roles
 from quizzes import selectors
 from quizzes.forms import EssayMarkForm, responses_from_post
 from quizzes.models import Attempt, AttemptStatus, QuestionType, QuizPage, ReviewPolicy
+from quizzes.permissions import can_grade_attempt, can_see_results
 from quizzes.services import (
     QuizError,
     attempt_grade_essay,
@@ -43,7 +44,7 @@ def _require_results_role(user):
 def _quiz_for_results(request, quiz_id) -> QuizPage:
     _require_results_role(request.user)
     quiz = get_object_or_404(QuizPage, pk=quiz_id)
-    if not selectors.can_see_results(request.user, quiz):
+    if not can_see_results(request.user, quiz):
         raise Http404
     return quiz
 
@@ -119,10 +120,7 @@ def _review_allowed(attempt: Attempt, viewer) -> bool:
 @login_required
 def result(request, attempt_id):
     attempt = get_object_or_404(Attempt.objects.select_related("quiz", "user"), pk=attempt_id)
-    if attempt.user_id != request.user.pk and not (
-        any(roles.has_role(request.user, role) for role in RESULT_ROLES)
-        and selectors.can_see_results(request.user, attempt.quiz)
-    ):
+    if attempt.user_id != request.user.pk and not can_grade_attempt(request.user, attempt):
         raise Http404
     if attempt.status == AttemptStatus.IN_PROGRESS:
         if attempt.user_id == request.user.pk:
@@ -160,8 +158,8 @@ def results_index(request):
         request,
         "quizzes/results_index.html",
         {
-            "rows": [(quiz, selectors.quiz_summary(quiz)) for quiz in quizzes],
-            "pending": selectors.essay_queue(quizzes)[:50],
+            "rows": [(quiz, selectors.quiz_summary(quiz, user=request.user)) for quiz in quizzes],
+            "pending": selectors.essay_queue(quizzes, user=request.user)[:50],
         },
     )
 
@@ -174,8 +172,8 @@ def quiz_results(request, quiz_id):
         "quizzes/quiz_results.html",
         {
             "quiz": quiz,
-            "summary": selectors.quiz_summary(quiz),
-            "attempts": selectors.finished_attempts(quiz),
+            "summary": selectors.quiz_summary(quiz, user=request.user),
+            "attempts": selectors.finished_attempts(quiz, user=request.user),
         },
     )
 
@@ -201,7 +199,7 @@ def _analysis_table(rows):
 @login_required
 def item_analysis(request, quiz_id):
     quiz = _quiz_for_results(request, quiz_id)
-    rows = selectors.item_analysis(quiz)
+    rows = selectors.item_analysis(quiz, user=request.user)
     for row in rows:
         row["qtype_label"] = str(QuestionType(row["qtype"]).label)
     export = request.GET.get("format")
@@ -240,8 +238,8 @@ def item_analysis(request, quiz_id):
 def grade_essays(request, attempt_id):
     attempt = get_object_or_404(Attempt.objects.select_related("quiz", "user"), pk=attempt_id)
     _require_results_role(request.user)
-    if not selectors.can_see_results(request.user, attempt.quiz):
-        raise Http404
+    if not can_grade_attempt(request.user, attempt):
+        raise Http404  # another trainer's trainee is not acknowledged to exist
     form = EssayMarkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

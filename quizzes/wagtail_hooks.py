@@ -1,7 +1,7 @@
 """Question banks in the Wagtail admin, and the "Nhập câu hỏi" (GIFT/Aiken) import view."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -105,6 +105,9 @@ def question_import_view(request):
             )
         except QuizError as error:
             messages.error(request, str(error))
+            return TemplateResponse(request, "quizzes/admin/import.html", context)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
             return TemplateResponse(request, "quizzes/admin/import.html", context)
         if confirm and result.ok:
             messages.success(

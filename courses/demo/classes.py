@@ -122,7 +122,7 @@ def _mark_today(*, session: ClassSession, trainer) -> int:
     marks = {}
     for index, entry in enumerate(unmarked):
         marks[entry.user_id] = planned[index] if index < len(planned) else ("present", "")
-    return attendance_mark(session=session, marks=marks, actor=trainer)
+    return attendance_mark(session=session, marks=marks, actor=trainer).changed
 
 
 def _evaluate_completions(*, session: ClassSession) -> int:

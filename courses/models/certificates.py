@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.core.deletion import KeptRecord, KeptRecordQuerySet
 from lms.core.storage import private_storage
 
 # Crockford-style alphabet without look-alikes (no 0/O, 1/I/L, U).
@@ -40,14 +41,14 @@ class CertificateTemplate(models.Model):
         return self.name
 
 
-class CertificateQuerySet(models.QuerySet):
+class CertificateQuerySet(KeptRecordQuerySet):
     def valid_at(self, moment):
         return self.filter(revoked_at__isnull=True, issued_at__lte=moment).filter(
             models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=moment)
         )
 
 
-class Certificate(models.Model):
+class Certificate(KeptRecord, models.Model):
     """Issued once per (user, course, cycle); the printed facts are frozen at issue time."""
 
     user = models.ForeignKey(
@@ -67,7 +68,7 @@ class Certificate(models.Model):
         verbose_name=_("buổi học"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="certificates",
     )
     cycle = models.PositiveSmallIntegerField(_("lần cấp"), default=1)
@@ -76,7 +77,7 @@ class Certificate(models.Model):
     expires_at = models.DateTimeField(_("ngày hết hạn"), null=True, blank=True, db_index=True)
     revoked_at = models.DateTimeField(_("ngày thu hồi"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     revoke_reason = models.CharField(_("lý do thu hồi"), max_length=255, blank=True)
     replaces = models.OneToOneField(
@@ -103,6 +104,7 @@ class Certificate(models.Model):
     expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CertificateQuerySet.as_manager()
+    archive_instead = _("Hãy thu hồi chứng nhận (trang quản lý chứng nhận) thay vì xóa.")
 
     class Meta:
         verbose_name = _("chứng nhận")

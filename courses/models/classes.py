@@ -1,8 +1,11 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from lms.core.deletion import KeptRecord, KeptRecordQuerySet
 
 
 class TrainingClass(models.Model):
@@ -27,6 +30,8 @@ class TrainingClass(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    archive_instead = _("Hãy chuyển các buổi học của lớp sang trạng thái “Đã hủy”.")
+
     class Meta:
         verbose_name = _("lớp học")
         verbose_name_plural = _("lớp học")
@@ -40,16 +45,16 @@ class ClassMember(models.Model):
     """A person on a class roster."""
 
     training_class = models.ForeignKey(
-        TrainingClass, on_delete=models.CASCADE, related_name="members"
+        TrainingClass, on_delete=models.PROTECT, related_name="members"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="class_memberships"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="class_memberships"
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     added_at = models.DateTimeField(auto_now_add=True)
@@ -104,13 +109,27 @@ class ClassSession(models.Model):
     checkin_secret = models.CharField(max_length=64, default=_new_secret, editable=False)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    archive_instead = _("Hãy chuyển trạng thái buổi học sang “Đã hủy”.")
+
     class Meta:
         verbose_name = _("buổi học")
         verbose_name_plural = _("buổi học")
         ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="class_session_ends_after_it_starts",
+                violation_error_message=_("Giờ kết thúc phải sau giờ bắt đầu."),
+            )
+        ]
 
     def __str__(self):
         return self.title or f"{self.training_class} – {self.starts_at:%d/%m/%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("Giờ kết thúc phải sau giờ bắt đầu.")})
 
     @property
     def course(self):
@@ -134,17 +153,19 @@ class AttendanceMethod(models.TextChoices):
     PAPER = "paper", _("Phiếu ký tên")
 
 
-class Attendance(models.Model):
+class Attendance(KeptRecord, models.Model):
+    """One person's attendance at one session; corrected by re-marking, never deleted."""
+
     session = models.ForeignKey(
         ClassSession,
         verbose_name=_("buổi học"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="attendances",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("học viên"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="attendances",
     )
     status = models.CharField(_("trạng thái"), max_length=10, choices=AttendanceStatus.choices)
@@ -156,10 +177,13 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now=True)
+
+    objects = KeptRecordQuerySet.as_manager()
+    archive_instead = _("Hãy sửa trạng thái điểm danh (ví dụ “Vắng”) thay vì xóa.")
 
     class Meta:
         verbose_name = _("điểm danh")

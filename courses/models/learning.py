@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.core.deletion import KeptRecord, KeptRecordQuerySet
+
 
 class EnrolmentSource(models.TextChoices):
     SELF = "self", _("Tự ghi danh")
@@ -18,17 +20,19 @@ class EnrolmentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Đã rút")
 
 
-class Enrolment(models.Model):
+class Enrolment(KeptRecord, models.Model):
+    """One person in one course; withdrawn, never deleted."""
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("học viên"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="enrolments",
     )
     course = models.ForeignKey(
         "courses.CoursePage",
         verbose_name=_("khóa học"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="enrolments",
     )
     source = models.CharField(
@@ -45,11 +49,14 @@ class Enrolment(models.Model):
         verbose_name=_("người ghi danh"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("ngày ghi danh"), auto_now_add=True)
     completed_at = models.DateTimeField(_("ngày hoàn thành"), null=True, blank=True)
+
+    objects = KeptRecordQuerySet.as_manager()
+    archive_instead = _("Hãy chuyển ghi danh sang trạng thái “Đã rút”.")
 
     class Meta:
         verbose_name = _("ghi danh")
@@ -69,9 +76,9 @@ class Enrolment(models.Model):
 class ActivityCompletion(models.Model):
     """A lesson read or a quiz passed, within one enrolment."""
 
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="completions")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="completions")
     page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("bài"), on_delete=models.CASCADE, related_name="+"
+        "wagtailcore.Page", verbose_name=_("bài"), on_delete=models.PROTECT, related_name="+"
     )
     completed_at = models.DateTimeField(_("hoàn thành lúc"), auto_now_add=True)
 

@@ -2,7 +2,7 @@
 
 import contextlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
@@ -10,7 +10,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
@@ -56,7 +58,13 @@ class RosterEntry:
 
 
 class AttendanceError(Exception):
-    """A check-in or mark that must not be recorded; the message is shown to the user."""
+    """A check-in or mark that must not be recorded; the message is shown to the user.
+
+    `field` names the form field the message is about, when there is one."""
+
+    def __init__(self, message, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def _roster_rows(members, session_id: int):
@@ -178,6 +186,29 @@ def _snapshot(status, note, method) -> dict:
     return {"status": status, "note": note, "method": method}
 
 
+Row = tuple[str | None, str]  # (status or None when not marked, note): what a row says
+
+
+@dataclass
+class MarkResult:
+    """What a marking did: how many rows it changed, and the rows it left as they were because
+    someone else (a QR check-in, another device) changed them after the page was loaded."""
+
+    changed: int = 0
+    kept: list[RosterEntry] = field(default_factory=list)
+
+
+def _plan(entry: RosterEntry, mark: tuple[str, str], loaded: Row | None) -> str:
+    """Whether to skip a mark, keep the row (changed by someone else since the page was
+    loaded) or write it."""
+    wanted: Row = (mark[0], nfc(mark[1]))
+    current: Row = (entry.status, entry.note)
+    seen = current if loaded is None else (loaded[0] or None, nfc(loaded[1]))
+    if wanted in (current, seen):
+        return "skip"  # already so (a second click), or not changed on the page
+    return "keep" if current != seen else "write"
+
+
 def attendance_mark(
     *,
     session: "ClassSession | SessionRef",
@@ -185,12 +216,18 @@ def attendance_mark(
     actor,
     method: str = AttendanceMethod.MANUAL,
     roster: list[RosterEntry] | None = None,
-) -> int:
-    """Record the attendance of many people of one session at once; return how many changed.
+    loaded: dict[int, Row] | None = None,
+) -> MarkResult:
+    """Record the attendance of many people of one session at once.
 
     Invariants: only people on the class roster are marked (others raise AttendanceError and
     nothing is written); one Attendance per (session, user), kept by the unique constraint and
     an upsert; every change, and only a change, gets an audit event with before and after.
+    A save changes only what its page changed: `loaded` is what each row looked like when the
+    page was loaded (missing rows: as they are now). A mark equal to its loaded row is not a
+    change; a row changed by someone else since then is kept as it is and returned in `kept`;
+    each write is a compare-and-set on the row as read, so a check-in or another save between
+    the read and the write is kept too. The same POST twice changes nothing the second time.
     A constant number of queries whatever the class size: pass the `roster` already loaded by
     `session_roster` or `marking_roster` to save one more.
     """
@@ -199,24 +236,20 @@ def attendance_mark(
         members = ClassMember.objects.filter(training_class_id=session.training_class_id)
         roster = [_entry(row) for row in _roster_rows(members, session.pk)]
     by_user = {entry.user_id: entry for entry in roster}
-    unknown = [user_id for user_id in marks if user_id not in by_user]
-    if unknown:
-        raise AttendanceError(_("Có người không thuộc danh sách lớp."))
-    for status, note in marks.values():
-        if status not in STATUSES:
-            raise AttendanceError(_("Trạng thái điểm danh không hợp lệ."))
-        if len(note) > NOTE_MAX_LENGTH:
-            raise AttendanceError(
-                _("Ghi chú dài quá %(limit)s ký tự.") % {"limit": NOTE_MAX_LENGTH}
-            )
+    _check_marks(marks, by_user)
+    loaded = loaded or {}
 
     now = timezone.now()
+    result = MarkResult()
     rows, changes = [], []
     for user_id, (status, note) in marks.items():
         entry = by_user[user_id]
+        plan = _plan(entry, (status, note), loaded.get(user_id))
+        if plan == "keep":
+            result.kept.append(entry)
+        if plan != "write":
+            continue
         note = nfc(note)
-        if entry.status == status and entry.note == note:
-            continue  # unchanged: no write, no audit event
         # A method change alone (manual over qr) is not a change of attendance.
         row_method = method if entry.status != status else (entry.method or method)
         rows.append(
@@ -237,48 +270,125 @@ def attendance_mark(
                 _snapshot(status, note, row_method),
             )
         )
-    if not rows:
-        return 0
-
-    if connection.vendor == "postgresql":
-        # One statement upserts the rows and writes their audit events: atomic on its own,
-        # so the whole class costs one round trip and no transaction block.
-        _upsert_with_audit(session=session, rows=rows, changes=changes, actor=actor)
-        _after_attendance_change(session)
-        return len(rows)
-    with transaction.atomic():
-        saved = Attendance.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["session", "user"],
-            update_fields=["status", "note", "method", "recorded_by", "recorded_at"],
-        )
-        # The audit object is the attendance row; an upsert does not return ids on every
-        # database, so the event names the (session, user) pair in its repr and payload.
-        audit_record_many(
-            actor=actor,
-            verb="attendance.mark",
-            changes=[
-                (
-                    _AuditedAttendance(session, attendance, entry),
-                    before,
-                    {**after, "user": entry.user_id},
-                )
-                for attendance, (entry, before, after) in zip(saved, changes, strict=True)
-            ],
-        )
-        _after_attendance_change(session)
-    return len(rows)
+    if rows:
+        if connection.vendor == "postgresql":
+            # One statement upserts the rows and writes their audit events: atomic on its own,
+            # so the whole class costs one round trip and no transaction block.
+            saved = _upsert_with_audit(session=session, rows=rows, changes=changes, actor=actor)
+        else:
+            saved = _save_with_audit(session=session, rows=rows, changes=changes, actor=actor)
+        result.changed = len(saved)
+        result.kept += [entry for entry, _b, _a in changes if entry.user_id not in saved]
+        if saved:
+            _after_attendance_change(session)
+    result.kept = _sorted(result.kept)
+    return result
 
 
-def _upsert_with_audit(*, session, rows, changes, actor) -> None:
-    """PostgreSQL: INSERT … ON CONFLICT DO UPDATE … RETURNING feeds the audit INSERT (one CTE)."""
+def _check_marks(marks, by_user) -> None:
+    if any(user_id not in by_user for user_id in marks):
+        raise AttendanceError(_("Có người không thuộc danh sách lớp."))
+    for status, note in marks.values():
+        if status not in STATUSES:
+            raise AttendanceError(_("Trạng thái điểm danh không hợp lệ."))
+        if len(note) > NOTE_MAX_LENGTH:
+            raise AttendanceError(
+                _("Ghi chú dài quá %(limit)s ký tự.") % {"limit": NOTE_MAX_LENGTH}
+            )
+
+
+@transaction.atomic
+def _save_with_audit(*, session, rows, changes, actor) -> set[int]:
+    """Other databases (SQLite): the same compare-and-set as PostgreSQL in two statements per
+    batch (an UPDATE of the rows still as read, an INSERT of the rows still unmarked), then the
+    audit events of the rows written. Returns the user ids written."""
+    written = {}  # user_id -> attendance id
+    updates = [(row, entry) for row, (entry, _b, _a) in zip(rows, changes, strict=True)]
+    inserts = [(row, entry) for row, entry in updates if entry.status is None]
+    updates = [(row, entry) for row, entry in updates if entry.status is not None]
+    with connection.cursor() as cursor:
+        for batch in _batches(updates, columns=8):
+            written.update(_update_as_read(cursor, session, batch))
+        for batch in _batches(inserts, columns=7):
+            written.update(_insert_unmarked(cursor, batch))
+    saved = [
+        (row, change) for row, change in zip(rows, changes, strict=True) if row.user_id in written
+    ]
+    for row, _change in saved:
+        row.pk = written[row.user_id]
+    audit_record_many(
+        actor=actor,
+        verb="attendance.mark",
+        changes=[
+            (_AuditedAttendance(session, row, entry), before, {**after, "user": entry.user_id})
+            for row, (entry, before, after) in saved
+        ],
+    )
+    return set(written)
+
+
+def _batches(items: list, *, columns: int):
+    size = max(1, (connection.features.max_query_params or 999) // columns - 1)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _row_params(row) -> list:
+    recorded_at = connection.ops.adapt_datetimefield_value(row.recorded_at)
+    return [row.user_id, row.status, row.note, row.method, row.recorded_by_id, recorded_at]
+
+
+def _update_as_read(cursor, session, batch) -> list[tuple[int, int]]:
+    table = Attendance._meta.db_table
+    params = []
+    for row, entry in batch:
+        params += [*_row_params(row), entry.status, entry.note]
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(batch))
+    cursor.execute(
+        f"""
+        WITH m (user_id, status, note, method, recorded_by_id, recorded_at, was_status,
+                was_note) AS (VALUES {values})
+        UPDATE {table} SET status = m.status, note = m.note, method = m.method,
+            recorded_by_id = m.recorded_by_id, recorded_at = m.recorded_at
+        FROM m
+        WHERE {table}.session_id = %s AND {table}.user_id = m.user_id
+          AND {table}.status = m.was_status AND {table}.note = m.was_note
+        RETURNING {table}.user_id, {table}.id
+        """,  # noqa: S608 - table name from model metadata, values are parameters
+        [*params, session.pk],
+    )
+    return cursor.fetchall()
+
+
+def _insert_unmarked(cursor, batch) -> list[tuple[int, int]]:
+    table = Attendance._meta.db_table
+    params = []
+    for row, _entry in batch:
+        params += [row.session_id, *_row_params(row)]
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(batch))
+    cursor.execute(
+        f"""
+        INSERT INTO {table}
+            (session_id, user_id, status, note, method, recorded_by_id, recorded_at)
+        VALUES {values}
+        ON CONFLICT (session_id, user_id) DO NOTHING
+        RETURNING user_id, id
+        """,  # noqa: S608 - table name from model metadata, values are parameters
+        params,
+    )
+    return cursor.fetchall()
+
+
+def _upsert_with_audit(*, session, rows, changes, actor) -> set[int]:
+    """PostgreSQL: one statement. Rows read as marked are updated only while they still say
+    what was read; rows read as unmarked are inserted unless someone inserted them meanwhile;
+    the rows written feed the audit INSERT. Returns the user ids written."""
     content_type = ContentType.objects.get_for_model(Attendance)
     values, params = [], []
     for row, (entry, before, after) in zip(rows, changes, strict=True):
         values.append(
             "(%s::bigint, %s::bigint, %s, %s, %s, %s::bigint, %s::timestamptz, %s::jsonb, "
-            "%s::jsonb, %s)"
+            "%s::jsonb, %s, %s, %s)"
         )
         params += [
             row.session_id,
@@ -291,31 +401,44 @@ def _upsert_with_audit(*, session, rows, changes, actor) -> None:
             json.dumps(before, cls=DjangoJSONEncoder),
             json.dumps({**after, "user": entry.user_id}, cls=DjangoJSONEncoder),
             str(_AuditedAttendance(session, row, entry))[:200],
+            entry.status,
+            entry.note,
         ]
     attendance = Attendance._meta.db_table
     audit = AuditEvent._meta.db_table
     sql = f"""
         WITH marks (session_id, user_id, status, note, method, recorded_by_id, recorded_at,
-                    before, after, label) AS (VALUES {", ".join(values)}),
-        saved AS (
+                    before, after, label, was_status, was_note) AS (VALUES {", ".join(values)}),
+        updated AS (
+            UPDATE {attendance} AS a SET
+                status = marks.status, note = marks.note, method = marks.method,
+                recorded_by_id = marks.recorded_by_id, recorded_at = marks.recorded_at
+            FROM marks
+            WHERE a.session_id = marks.session_id AND a.user_id = marks.user_id
+              AND marks.was_status IS NOT NULL
+              AND a.status = marks.was_status AND a.note = marks.was_note
+            RETURNING a.id, a.user_id
+        ),
+        inserted AS (
             INSERT INTO {attendance}
                 (session_id, user_id, status, note, method, recorded_by_id, recorded_at)
             SELECT session_id, user_id, status, note, method, recorded_by_id, recorded_at
-            FROM marks
-            ON CONFLICT (session_id, user_id) DO UPDATE SET
-                status = EXCLUDED.status, note = EXCLUDED.note, method = EXCLUDED.method,
-                recorded_by_id = EXCLUDED.recorded_by_id, recorded_at = EXCLUDED.recorded_at
+            FROM marks WHERE marks.was_status IS NULL
+            ON CONFLICT (session_id, user_id) DO NOTHING
             RETURNING id, user_id
-        )
+        ),
+        saved AS (SELECT * FROM updated UNION ALL SELECT * FROM inserted)
         INSERT INTO {audit}
             (actor_id, verb, content_type_id, object_id, object_repr, before, after, at)
         SELECT %s, 'attendance.mark', %s, saved.id::text, marks.label, marks.before,
                marks.after, %s
         FROM saved JOIN marks ON marks.user_id = saved.user_id
+        RETURNING (after ->> 'user')::bigint
     """  # noqa: S608 - table names come from model metadata, values are parameters
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, actor_id, content_type.pk, timezone.now()])
+        return {user_id for (user_id,) in cursor.fetchall()}
 
 
 class _AuditedAttendance:
@@ -366,7 +489,14 @@ def walk_in_add(
     email = (email or "").strip().lower()
     full_name = nfc(full_name)
     if not email:
-        raise AttendanceError(_("Cần nhập email."))
+        raise AttendanceError(_("Cần nhập email."), field="email")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise AttendanceError(
+            _("Email: “%(email)s” không phải là địa chỉ email.") % {"email": email[:80]},
+            field="email",
+        ) from None
     User = get_user_model()
     user = User.objects.filter(email=email).first()
     if user is None:

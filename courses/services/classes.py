@@ -4,12 +4,17 @@ the QR check-in and the calendar feeds."""
 import hashlib
 import hmac
 import time
+from datetime import UTC, datetime
 
 from django.core import signing
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from courses.models import ClassSession, SessionStatus, TrainingClass
 from lms.accounts import roles
+from lms.core.audit import audit_record
+from lms.core.queue import enqueue
+from lms.core.text import nfc
 
 # Staff roles that see and run every class, not only the ones they teach.
 CLASS_ADMIN_ROLES = (roles.DOST_OFFICER, roles.EDITOR)
@@ -206,3 +211,108 @@ def attendance_csv(header: list[str], rows: list[list]) -> bytes:
     writer.writerow(header)
     writer.writerows(rows)
     return text.getvalue().encode("utf-8-sig")
+
+
+# --- scheduling: classes and sessions run by staff, no superuser needed -----------------------
+
+
+def can_create_class(user) -> bool:
+    """DOST officers, editors and administrators open classes for any course."""
+    return is_class_admin(user)
+
+
+def can_schedule_session(user, training_class: TrainingClass) -> bool:
+    """Class admins, and the trainers of the class, add and edit its sessions."""
+    if is_class_admin(user):
+        return True
+    return training_class.trainers.filter(pk=user.pk).exists()
+
+
+SESSION_FIELDS = ("title", "starts_at", "ends_at", "venue", "status", "checkin_opens_minutes",
+                  "checkin_closes_minutes", "late_after_minutes")  # fmt: skip
+
+
+def _snapshot(session: ClassSession) -> dict:
+    return {name: _plain(getattr(session, name)) for name in SESSION_FIELDS}
+
+
+def _plain(value):
+    if isinstance(value, datetime):  # the form gives local time, the database UTC
+        return value.astimezone(UTC).isoformat()
+    return value
+
+
+@transaction.atomic
+def training_class_create(*, actor, course, title: str, trainers, capacity: int,
+                          allow_walk_in: bool) -> TrainingClass:  # fmt: skip
+    """Open a class of a course; the audit log records who opened it."""
+    training_class = TrainingClass(
+        course=course, title=nfc(title), capacity=capacity, allow_walk_in=allow_walk_in
+    )
+    training_class.full_clean()
+    training_class.save()
+    training_class.trainers.set(trainers)
+    audit_record(
+        actor=actor,
+        verb="class.create",
+        obj=training_class,
+        after={
+            "course": course.pk,
+            "title": training_class.title,
+            "trainers": sorted(t.pk for t in trainers),
+        },  # fmt: skip
+    )
+    return training_class
+
+
+@transaction.atomic
+def session_save(*, actor, session: ClassSession, before: dict | None = None) -> ClassSession:
+    """Validate and store a new or edited session; records what changed. Saving a session
+    unchanged changes nothing and records nothing."""
+    session.full_clean()
+    after = _snapshot(session)
+    changed = {k: v for k, v in after.items() if (before or {}).get(k) != v}
+    if before is not None and not changed:
+        return session
+    created = session.pk is None
+    session.save()
+    audit_record(
+        actor=actor,
+        verb="session.create" if created else "session.update",
+        obj=session,
+        before={k: before[k] for k in changed} if before else {},
+        after=changed,
+    )
+    return session
+
+
+def session_before(session: ClassSession) -> dict:
+    """What the session looked like before an edit, for `session_save`."""
+    return _snapshot(session)
+
+
+@transaction.atomic
+def session_cancel(*, actor, session: ClassSession) -> bool:
+    """Cancel a session and e-mail its roster after commit; a cancelled session stays (its
+    history is kept). Cancelling twice changes nothing the second time."""
+    updated = (
+        ClassSession.objects.filter(pk=session.pk)
+        .exclude(status=SessionStatus.CANCELLED)
+        .update(status=SessionStatus.CANCELLED)
+    )
+    if not updated:
+        return False
+    before = session.status
+    session.status = SessionStatus.CANCELLED
+    audit_record(
+        actor=actor,
+        verb="session.cancel",
+        obj=session,
+        before={"status": before},
+        after={"status": SessionStatus.CANCELLED},
+    )
+    from courses.tasks.classes import send_session_cancelled
+
+    session_id = session.pk
+    transaction.on_commit(lambda: enqueue(send_session_cancelled, session_id))
+    return True

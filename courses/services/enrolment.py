@@ -121,10 +121,17 @@ def enrolment_create(*, user, course: CoursePage, source: str, actor=None) -> En
     completed; a trainer may enrol anyone; an agency secretary only users whose agency lies in
     their agency's subtree. A refused enrolment raises EnrolmentNotAllowed and writes nothing.
     """
+    if actor is not None and actor.pk == user.pk:
+        actor = None
+    if actor is not None:
+        # Scope first: a person outside it is refused whatever their enrolments are.
+        error = enrolment_scope_error(actor=actor, user=user)
+        if error:
+            raise EnrolmentNotAllowed(error, code="scope")
     existing = Enrolment.objects.filter(user=user, course=course).first()
     if existing is not None and existing.status != EnrolmentStatus.WITHDRAWN:
         return existing
-    if actor is None or actor.pk == user.pk:
+    if actor is None:
         missing = missing_prerequisites(user=user, course=course)
         if missing:
             raise EnrolmentNotAllowed(
@@ -132,13 +139,57 @@ def enrolment_create(*, user, course: CoursePage, source: str, actor=None) -> En
                 % {"courses": ", ".join(page.title for page in missing)},
                 code="prerequisites",
             )
-        actor = None
-    else:
-        error = enrolment_scope_error(actor=actor, user=user)
-        if error:
-            raise EnrolmentNotAllowed(error, code="scope")
     enrolment, _created = _get_or_create(user=user, course=course, source=source, actor=actor)
     return enrolment
+
+
+def users_enrollable_by(actor):
+    """The people `actor` may enrol: anyone for a trainer, the people of their agency and its
+    sub-agencies for a secretary, nobody for anyone else. Every look-up of a person by e-mail
+    on an enrolment screen goes through this, so staff learn nothing about people outside it."""
+    users = get_user_model().objects.all()
+    if roles.has_role(actor, roles.TRAINER):
+        return users
+    if roles.has_role(actor, roles.SECRETARY) and actor.agency_id:
+        return users.filter(agency_id__in=_agency_scope(actor))
+    return users.none()
+
+
+def _not_found(email: str) -> str:
+    # The same words for "no such account" and "not yours": the answer reveals nothing more.
+    return _("không tìm thấy người dùng có email %(email)s") % {"email": email}
+
+
+@dataclass
+class EnrolByEmail:
+    enrolment: Enrolment
+    created: bool  # False: the person was already enrolled
+
+    @property
+    def full_name(self) -> str:
+        return self.enrolment.user.get_full_name()
+
+
+def enrolment_create_by_email(*, actor, course: CoursePage, email: str) -> EnrolByEmail:
+    """Staff enrol one person by e-mail, with the rules of `enrolment_create`.
+
+    Invariant: the person is looked up only among `users_enrollable_by(actor)`; no such
+    account and an account outside the actor's scope raise the same EnrolmentNotAllowed
+    ("not_found"), so whether someone is enrolled is told only about people in scope.
+    """
+    email = email.strip().lower()
+    user = users_enrollable_by(actor).filter(email=email).first()
+    if user is None:
+        raise EnrolmentNotAllowed(
+            _("Không tìm thấy người dùng có email %(email)s.") % {"email": email}, code="not_found"
+        )
+    already = (
+        Enrolment.objects.filter(user=user, course=course)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .exists()
+    )
+    enrolment = enrolment_create(user=user, course=course, source=_source_for(actor), actor=actor)
+    return EnrolByEmail(enrolment=enrolment, created=not already)
 
 
 def enrolment_bulk_create(
@@ -146,8 +197,9 @@ def enrolment_bulk_create(
 ) -> BulkResult:
     """Enrol every e-mail of a CSV/XLSX list, all or nothing.
 
-    Each row must name an existing user within the actor's scope; when any row fails, the
-    result lists every failure as "Dòng N: ..." and no enrolment is written.
+    Each row must name an existing user within the actor's scope (`users_enrollable_by`: a
+    person outside it reads as not found); when any row fails, the result lists every failure
+    as "Dòng N: ..." and no enrolment is written.
     """
     parsed = read_roster(data, filename, required=("email",))
     result = BulkResult()
@@ -160,22 +212,13 @@ def enrolment_bulk_create(
     emails = [row.email.lower() for row in parsed.rows]
     users = {
         user.email: user
-        for user in get_user_model().objects.filter(email__in=emails).select_related("agency")
+        for user in users_enrollable_by(actor).filter(email__in=emails).select_related("agency")
     }
     targets = []
     for row in parsed.rows:
         user = users.get(row.email.lower())
         if user is None:
-            result.errors.append(
-                _located(
-                    row.row,
-                    _("không tìm thấy người dùng có email %(email)s") % {"email": row.email},
-                )
-            )
-            continue
-        scope_error = enrolment_scope_error(actor=actor, user=user)
-        if scope_error:
-            result.errors.append(_located(row.row, scope_error))
+            result.errors.append(_located(row.row, _not_found(row.email)))
             continue
         targets.append(user)
     if result.errors:

@@ -83,3 +83,41 @@ def send_session_reminders() -> int:
             send_mail(subject, body, None, [user.email])
             sent += 1
     return sent
+
+
+@shared_task(
+    name="courses.tasks.classes.send_session_cancelled",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_session_cancelled(session_id: int) -> int:
+    """Tell everyone on the roster that the session is cancelled; each person once (a retry
+    after a mail-server error skips those already told)."""
+    from courses.models import ClassMember, ClassSession
+    from lms.coverage.models import Notice
+
+    session = (
+        ClassSession.objects.select_related("training_class__course").filter(pk=session_id).first()
+    )
+    if session is None or session.status != "cancelled":
+        return 0
+    key = f"session-{session_id}"
+    told = set(
+        Notice.objects.filter(kind="session_cancelled", key=key).values_list("user_id", flat=True)
+    )
+    sent = 0
+    members = ClassMember.objects.filter(training_class_id=session.training_class_id)
+    for member in members.select_related("user").exclude(user_id__in=told):
+        user = member.user
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            context = {"session": session, "user": user, "site_url": site_url()}
+            subject = render_to_string(
+                "courses/classes/email/cancelled_subject.txt", context
+            ).strip()
+            body = render_to_string("courses/classes/email/cancelled_body.txt", context)
+        send_mail(subject, body, None, [user.email])
+        Notice.objects.create(user=user, kind="session_cancelled", key=key)
+        sent += 1
+    return sent

@@ -1,9 +1,14 @@
 from django.urls import path
 
+from courses.views import class_scheduling as scheduling
 from courses.views import classes as views
 
 urlpatterns = [
     path("", views.class_list, name="list"),
+    path("new/", scheduling.class_create, name="class_create"),
+    path("<int:class_id>/sessions/new/", scheduling.session_create, name="session_create"),
+    path("sessions/<int:session_id>/edit/", scheduling.session_edit, name="session_edit"),
+    path("sessions/<int:session_id>/cancel/", scheduling.session_cancel, name="session_cancel"),
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("sessions/<int:session_id>/", views.session_detail, name="session"),

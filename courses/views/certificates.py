@@ -17,6 +17,7 @@ from courses.models import Certificate, ClassSession, CoursePage
 from courses.services import certificates as service
 from courses.services.ratelimit import rate_limit_exceeded
 from lms.accounts.models import Agency
+from lms.core.addresses import client_address
 from lms.core.storage import private_file_response
 
 VERIFY_LIMIT_PER_MINUTE = getattr(settings, "CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
@@ -75,13 +76,9 @@ def download(request, code):
 # --- public verification ---------------------------------------------------------------------
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _over_rate_limit(request) -> bool:
     return rate_limit_exceeded(
-        f"verify:{_client_ip(request)}", limit=VERIFY_LIMIT_PER_MINUTE, period_seconds=60
+        f"verify:{client_address(request)}", limit=VERIFY_LIMIT_PER_MINUTE, period_seconds=60
     )
 
 

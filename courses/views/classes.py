@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses import calendar as ics
-from courses.models import AttendanceMethod, AttendanceStatus, ClassSession
+from courses.models import ATTENDED_STATUSES, AttendanceMethod, AttendanceStatus, ClassSession
 from courses.pdf.sign_in_sheet import sign_in_sheet_pdf
 from courses.services import classes as class_services
 from courses.services.attendance import (
@@ -56,7 +56,11 @@ def class_list(request):
     return render(
         request,
         "courses/classes/list.html",
-        {"sessions": sessions[:200], "calendar_url": _calendar_url(request)},
+        {
+            "sessions": sessions[:200],
+            "calendar_url": _calendar_url(request),
+            "may_create_class": class_services.can_create_class(request.user),
+        },
     )
 
 
@@ -87,27 +91,67 @@ def session_detail(request, session_id: int):
     )
 
 
-def _marks_from_post(post, roster, *, paper: bool) -> dict[int, tuple[str, str]]:
+def _loaded_from_post(post, roster) -> dict[int, tuple[str | None, str]]:
+    """What each row looked like when the page was loaded, from its hidden fields.
+
+    A row the form says nothing about counts as loaded unmarked: a POST that does not say what
+    it saw can add marks but never overwrite one.
+    """
+    return {
+        entry.user_id: (
+            post.get(f"was_status_{entry.user_id}") or None,
+            post.get(f"was_note_{entry.user_id}", ""),
+        )
+        for entry in roster
+    }
+
+
+def _paper_status(loaded_status: str | None, ticked: bool, absent_unmarked: bool) -> str | None:
+    """A tick adds presence, an untick of someone shown as attended records absence; a box
+    left as it was keeps the mark (late, excused, a QR check-in). Unmarked people without a
+    tick are recorded absent only when the trainer asks for it."""
+    was_ticked = loaded_status in ATTENDED_STATUSES
+    if ticked and not was_ticked:
+        return AttendanceStatus.PRESENT
+    if was_ticked and not ticked:
+        return AttendanceStatus.ABSENT
+    if loaded_status is None and absent_unmarked:
+        return AttendanceStatus.ABSENT
+    return loaded_status  # unchanged box: the mark as the page showed it, or none
+
+
+def _marks_from_post(post, roster, loaded, *, paper: bool) -> dict[int, tuple[str, str]]:
     """What the form says for each person on the roster; people left blank are not marked."""
     marks = {}
     for entry in roster:
+        loaded_status, loaded_note = loaded[entry.user_id]
         if paper:
-            # A tick on the paper sheet means attended; no tick means absent.
             ticked = post.get(f"signed_{entry.user_id}") == "on"
-            marks[entry.user_id] = (
-                AttendanceStatus.PRESENT if ticked else AttendanceStatus.ABSENT,
-                entry.note,
+            status = _paper_status(loaded_status, ticked, post.get("absent_unmarked") == "on")
+            note = loaded_note
+        else:
+            status = (
+                AttendanceStatus.PRESENT
+                if "all_present" in post
+                else post.get(f"status_{entry.user_id}")
             )
-            continue
-        status = (
-            AttendanceStatus.PRESENT
-            if "all_present" in post
-            else post.get(f"status_{entry.user_id}")
-        )
-        note = post.get(f"note_{entry.user_id}", entry.note)
+            note = post.get(f"note_{entry.user_id}", loaded_note)
         if status:
             marks[entry.user_id] = (status, note)
     return marks
+
+
+KEPT_NAMES_SHOWN = 20
+
+
+def _kept_message(kept) -> str:
+    names = [entry.display_name for entry in kept[:KEPT_NAMES_SHOWN]]
+    if len(kept) > KEPT_NAMES_SHOWN:
+        names.append(_("và %(count)s người khác") % {"count": len(kept) - KEPT_NAMES_SHOWN})
+    return _(
+        "Giữ nguyên điểm danh của %(count)s người vì đã được ghi nhận (quét mã QR hoặc người "
+        "khác lưu) sau khi bạn mở trang này: %(names)s. Hãy tải lại trang và kiểm tra."
+    ) % {"count": len(kept), "names": ", ".join(names)}
 
 
 @login_required
@@ -117,18 +161,20 @@ def attendance_marking(request, session_id: int, paper: bool = False):
     if request.method == "POST":
         # The roster query also checks who may mark and brings what the marking needs of the
         # session: the whole POST stays within a few queries for any class size.
-        loaded = marking_roster(session_id=session_id, user=request.user)
-        if loaded is None:
+        loaded_roster = marking_roster(session_id=session_id, user=request.user)
+        if loaded_roster is None:
             raise Http404
-        session_ref, roster = loaded
-        marks = _marks_from_post(request.POST, roster, paper=paper)
+        session_ref, roster = loaded_roster
+        loaded = _loaded_from_post(request.POST, roster)
+        marks = _marks_from_post(request.POST, roster, loaded, paper=paper)
         try:
-            changed = attendance_mark(
+            result = attendance_mark(
                 session=session_ref,
                 marks=marks,
                 actor=request.user,
                 method=AttendanceMethod.PAPER if paper else AttendanceMethod.MANUAL,
                 roster=roster,
+                loaded=loaded,
             )
         except AttendanceError as error:
             messages.error(request, str(error))
@@ -142,7 +188,11 @@ def attendance_marking(request, session_id: int, paper: bool = False):
                 },
                 status=400,
             )
-        messages.success(request, _("Đã lưu điểm danh: %(count)s thay đổi.") % {"count": changed})
+        messages.success(
+            request, _("Đã lưu điểm danh: %(count)s thay đổi.") % {"count": result.changed}
+        )
+        if result.kept:
+            messages.warning(request, _kept_message(result.kept))
         name = "classes:paper" if paper else "classes:attendance"
         return redirect(name, session_id=session_id)
     session = _trainer_session(request, session_id)

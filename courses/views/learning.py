@@ -1,7 +1,6 @@
 """Learning pages: catalogue, course and lesson contexts, enrolment and progress actions."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
@@ -31,6 +30,7 @@ from courses.services.enrolment import (
     EnrolmentNotAllowed,
     enrolment_bulk_create,
     enrolment_create,
+    enrolment_create_by_email,
     missing_prerequisites,
 )
 from courses.services.progress import activity_mark_done
@@ -252,28 +252,20 @@ def course_enrolments(request, course_id: int):
         else:
             one_form = EnrolOneForm(request.POST, prefix="one")
             if one_form.is_valid():
-                email = one_form.cleaned_data["email"].strip().lower()
-                target = get_user_model().objects.filter(email=email).first()
-                if target is None:
-                    one_form.add_error(
-                        "email",
-                        _("Không tìm thấy người dùng có email %(email)s.") % {"email": email},
+                try:
+                    done = enrolment_create_by_email(
+                        actor=user, course=course, email=one_form.cleaned_data["email"]
                     )
+                except EnrolmentNotAllowed as error:
+                    one_form.add_error("email", " ".join(error.messages))
                 else:
-                    source = (
-                        EnrolmentSource.TRAINER
-                        if roles.has_role(user, roles.TRAINER)
-                        else EnrolmentSource.SECRETARY
+                    message = (
+                        _("Đã ghi danh %(name)s.")
+                        if done.created
+                        else _("%(name)s đã được ghi danh từ trước.")
                     )
-                    try:
-                        enrolment_create(user=target, course=course, source=source, actor=user)
-                    except EnrolmentNotAllowed as error:
-                        one_form.add_error("email", " ".join(error.messages))
-                    else:
-                        messages.success(
-                            request, _("Đã ghi danh %(name)s.") % {"name": target.get_full_name()}
-                        )
-                        return redirect("courses:enrolments", course_id=course.pk)
+                    messages.success(request, message % {"name": done.full_name})
+                    return redirect("courses:enrolments", course_id=course.pk)
             status = 400
     return render(
         request,
@@ -284,6 +276,7 @@ def course_enrolments(request, course_id: int):
             "bulk_form": bulk_form,
             "errors": errors,
             "enrolments": _enrolments_in_scope(user, course)[:500],
+            "agency_scope_only": not roles.has_role(user, roles.TRAINER),
         },
         status=status,
     )

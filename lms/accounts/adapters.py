@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 
 from django.db import transaction
 
+from lms.core.addresses import client_address
 from lms.core.queue import enqueue
 
 from . import roles
@@ -23,3 +24,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
             transaction.on_commit(lambda: enqueue(send_welcome_email, user.pk))
         return user
+
+    def get_client_ip(self, request):
+        # One definition of "the client" for allauth's limits and ours; a malformed
+        # X-Forwarded-For falls back to the peer address instead of raising.
+        return client_address(request)

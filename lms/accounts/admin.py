@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from lms.core.admin import KeepHistoryAdmin
+
 from .models import Agency, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(KeepHistoryAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "agency", "position", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "groups", "agency__kind"]
@@ -27,7 +29,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(KeepHistoryAdmin, admin.ModelAdmin):
     list_display = [
         "code",
         "name",

@@ -1,7 +1,8 @@
 """The audit log in the Wagtail admin: DOST officers and administrators read who changed what.
 
-Also records the deletes made in the Wagtail admin (people, snippets, one or in bulk), which no
-service of ours sees.
+Also records what is changed directly in the Wagtail admin, which no service of ours sees:
+snippets created and edited (classes, sessions, question banks, agencies) and deletes of people
+and snippets, one or in bulk.
 """
 
 import datetime as dt
@@ -26,7 +27,13 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from lms.accounts import roles
-from lms.core.audit import AuditKind, deletion_events
+from lms.core.audit import (
+    AuditKind,
+    audit_record,
+    changed_values,
+    deletion_events,
+    editable_snapshot,
+)
 from lms.core.models import AuditEvent
 
 
@@ -285,3 +292,40 @@ def before_bulk_delete_people(request, action_type, objects, action):
 def after_bulk_delete_people(request, action_type, objects, action):
     if _deletes_people(action_type, action):
         _record_deletion(request)
+
+
+# --- snippets created and edited in the Wagtail admin -----------------------------------------
+# Keyed by model label so this module imports no app; the site's own pages call services that
+# record their events themselves.
+SNIPPET_KINDS = {
+    "courses.trainingclass": (AuditKind.CLASS_CREATE, AuditKind.CLASS_UPDATE),
+    "courses.classsession": (AuditKind.SESSION_CREATE, AuditKind.SESSION_UPDATE),
+    "quizzes.questionbank": (AuditKind.QUESTION_BANK_CREATE, AuditKind.QUESTION_BANK_UPDATE),
+    "accounts.agency": (AuditKind.AGENCY_CREATE, AuditKind.AGENCY_UPDATE),
+}
+
+
+@hooks.register("before_edit_snippet")
+def before_edit_snippet(request, instance):
+    if instance._meta.label_lower in SNIPPET_KINDS:
+        request._audit_snippet_before = editable_snapshot(instance)
+
+
+@hooks.register("after_edit_snippet")
+def after_edit_snippet(request, instance):
+    kinds = SNIPPET_KINDS.get(instance._meta.label_lower)
+    before = getattr(request, "_audit_snippet_before", None)
+    if kinds is None or before is None:
+        return
+    before, after = changed_values(before, editable_snapshot(instance))
+    if after:
+        audit_record(actor=request.user, verb=kinds[1], obj=instance, before=before, after=after)
+
+
+@hooks.register("after_create_snippet")
+def after_create_snippet(request, instance):
+    kinds = SNIPPET_KINDS.get(instance._meta.label_lower)
+    if kinds is not None:
+        audit_record(
+            actor=request.user, verb=kinds[0], obj=instance, after=editable_snapshot(instance)
+        )

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,10 @@ class AgencyKind(models.TextChoices):
 class AgencyQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+
+MERGE_CYCLE = _("Không thể sáp nhập đơn vị vào chính nó hoặc vào đơn vị đã sáp nhập vào nó.")
+PARENT_CYCLE = _("Đơn vị cấp trên không thể là chính đơn vị này hoặc đơn vị cấp dưới của nó.")
 
 
 class Agency(models.Model):
@@ -50,11 +55,24 @@ class Agency(models.Model):
     )
 
     objects = AgencyQuerySet.as_manager()
+    archive_instead = _("Hãy bỏ chọn “Đang hoạt động” hoặc sáp nhập vào đơn vị khác.")
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")
         verbose_name_plural = _("cơ quan, đơn vị")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("id")),
+                name="agency_not_merged_into_itself",
+                violation_error_message=MERGE_CYCLE,
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")),
+                name="agency_not_its_own_parent",
+                violation_error_message=PARENT_CYCLE,
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -64,6 +82,28 @@ class Agency(models.Model):
         self.code = (self.code or "").strip()
         self.aliases = [nfc(alias) for alias in self.aliases or [] if nfc(alias)]
         super().save(*args, **kwargs)
+
+    def clean(self):
+        """A merge or a parent that leads back to this agency would make a cycle."""
+        super().clean()
+        errors = {}
+        if self._leads_back("merged_into"):
+            errors["merged_into"] = MERGE_CYCLE
+        if self._leads_back("parent"):
+            errors["parent"] = PARENT_CYCLE
+        if errors:
+            raise ValidationError(errors)
+
+    def _leads_back(self, relation: str) -> bool:
+        """Following `relation` (merged_into or parent) from here comes back to this agency."""
+        seen = set()
+        current = getattr(self, relation)
+        while current is not None and current.pk not in seen:
+            if self.pk is not None and current.pk == self.pk:
+                return True
+            seen.add(current.pk)
+            current = getattr(current, relation)
+        return False
 
     def reporting_agency(self) -> "Agency":
         """The agency this one reports under today: follows merges to the surviving agency."""
@@ -142,10 +182,22 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
     objects = UserManager()
+    archive_instead = _("Hãy bỏ chọn “Đang hoạt động” để lưu trữ tài khoản.")
 
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
+        constraints = [
+            # The e-mail is the login: at least "x@y", no blanks (forms check the full syntax).
+            models.CheckConstraint(
+                condition=models.Q(email__contains="@")
+                & ~models.Q(email__startswith="@")
+                & ~models.Q(email__endswith="@")
+                & ~models.Q(email__contains=" "),
+                name="user_email_is_an_address",
+                violation_error_message=_("Email không phải là địa chỉ email hợp lệ."),
+            )
+        ]
 
     def __str__(self):
         return self.full_name or self.email

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lms.core.audit import audit_record
@@ -27,12 +28,18 @@ def user_add_role(*, user, role: str, actor=None) -> None:
 @transaction.atomic
 def agency_merge(*, agency: Agency, into: Agency, actor=None, on=None) -> Agency:
     """Mark `agency` merged into `into`. Members and records stay linked to the old agency,
-    so who trained where is kept; reports follow `merged_into` to the surviving agency."""
-    if agency.pk == into.pk or into.reporting_agency().pk == agency.pk:
-        raise ValueError("An agency cannot be merged into itself.")
+    so who trained where is kept; reports follow `merged_into` to the surviving agency.
+
+    Raises ValidationError on "merged_into" when the merge would make a cycle (itself, or an
+    agency already merged into this one)."""
     before = {"is_active": agency.is_active, "merged_into": agency.merged_into_id}
-    agency.is_active = False
     agency.merged_into = into
+    try:
+        agency.clean()
+    except ValidationError:
+        agency.merged_into_id = before["merged_into"]
+        raise
+    agency.is_active = False
     agency.merged_at = on
     agency.save(update_fields=["is_active", "merged_into", "merged_at"])
     audit_record(

@@ -1,10 +1,7 @@
 import json
 
 from django import forms
-from django.contrib import messages
-from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail import hooks
@@ -67,29 +64,6 @@ class AgencyViewSet(SnippetViewSet):
 
 
 register_snippet(AgencyViewSet)
-
-
-@hooks.register("before_delete_user")
-def keep_people_with_training_records(request, user):
-    """People with training records are archived (made inactive), never deleted, so history,
-    certificates and coverage stay intact."""
-    has_records = (
-        user.enrolments.exists()
-        or user.attendances.exists()
-        or user.certificates.exists()
-        or user.quiz_attempts.exists()
-    )
-    if has_records:
-        messages.error(
-            request,
-            _(
-                "Không thể xóa %(name)s vì đã có hồ sơ đào tạo. Hãy bỏ chọn “Đang hoạt động” "
-                "để lưu trữ tài khoản."
-            )
-            % {"name": user},
-        )
-        return redirect("wagtailusers_users:edit", user.pk)
-    return None
 
 
 @hooks.register("register_admin_urls")

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "lms.core"
     label = "core"
     verbose_name = _("Trang và cấu hình chung")
+
+    def ready(self):
+        from lms.core.deletion import make_tree_deletes_atomic
+
+        make_tree_deletes_atomic()

@@ -32,6 +32,9 @@ class AuditKind(models.TextChoices):
     QUESTION_IMPORT = "question_bank.import", _("Nhập câu hỏi")
     ATTEMPT_GRADE = "attempt.grade", _("Chấm điểm bài tự luận")
     CERTIFICATE_RERENDER = "certificate.rerender", _("Tạo lại tệp chứng nhận")
+    SESSION_CANCEL = "session.cancel", _("Hủy buổi học")
+    AGENCY_CREATE = "agency.create", _("Tạo đơn vị")
+    AGENCY_UPDATE = "agency.update", _("Sửa đơn vị")
     AGENCY_MERGE = "agency.merge", _("Sáp nhập đơn vị")
     AGENCY_IMPORT = "agency.import", _("Nhập danh mục đơn vị")
     TRAINING_PLAN_IMPORT = "training_plan.import", _("Nhập kế hoạch đào tạo")
@@ -76,6 +79,18 @@ def snapshot(obj, fields: Iterable[str] | None = None) -> dict:
         value = field.value_from_object(obj)
         values[field.name] = value.name if isinstance(value, FieldFile) else value
     return values
+
+
+def editable_snapshot(obj) -> dict:
+    """What people edit of a row (not bookkeeping columns with editable=False)."""
+    fields = [f.name for f in obj._meta.concrete_fields if f.editable and not f.primary_key]
+    return snapshot(obj, fields)
+
+
+def changed_values(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the keys whose value changed, as (before, after)."""
+    changed = [key for key, value in after.items() if before.get(key) != value]
+    return {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
 
 
 def _event(*, actor, verb, obj, before, after):

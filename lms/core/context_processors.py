@@ -53,8 +53,13 @@ def navigation(request):
     matches = [item for item in menu if request.path.startswith(item["url"])]
     if matches:
         max(matches, key=lambda item: len(item["url"]))["active"] = True
-    staff = bool(user and user.is_authenticated and (user.is_staff or user.is_superuser))
-    return {"nav_items": menu, "nav_show_admin": staff}
+    # Only people who can open the Wagtail admin see its link (a trainer does not).
+    admin = bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or (user.is_staff and user.has_perm("wagtailadmin.access_admin")))
+    )
+    return {"nav_items": menu, "nav_show_admin": admin}
 
 
 def organisation(request):

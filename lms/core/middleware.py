@@ -1,14 +1,46 @@
 """Response headers for the site's own pages."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-)
 # The Wagtail and Django admins ship inline scripts of their own; they keep the browser's
 # defaults and stay behind staff login.
 EXEMPT_PREFIXES = ("/admin/", "/django-admin/")
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
+def media_origins() -> list[str]:
+    """Origins other than our own that serve uploaded images, videos and documents."""
+    options = settings.STORAGES["default"].get("OPTIONS", {})
+    candidates = [settings.MEDIA_URL]
+    if options.get("custom_domain"):
+        candidates.append(f"https://{options['custom_domain']}")
+    elif options.get("endpoint_url"):
+        candidates.append(options["endpoint_url"])
+    elif options.get("bucket_name"):
+        region = options.get("region_name")
+        host = f"s3.{region}.amazonaws.com" if region else "s3.amazonaws.com"
+        candidates.append(f"https://{options['bucket_name']}.{host}")
+    origins = [_origin(url) for url in candidates]
+    return list(dict.fromkeys(origin for origin in origins if origin))
+
+
+def content_security_policy() -> str:
+    """The policy for our pages: scripts only from us; media from us and the media host."""
+    media = " ".join(["'self'", *media_origins()])
+    embeds = " ".join(filter(None, getattr(settings, "CSP_EMBED_ORIGINS", ()))) or "'none'"
+    return (
+        f"default-src 'self'; img-src {media} data:; media-src {media}; frame-src {embeds}; "
+        "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; "
+        "base-uri 'self'; form-action 'self'"
+    )
 
 
 class ContentSecurityPolicyMiddleware:
@@ -16,10 +48,28 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
 
     def __call__(self, request):
         response = self.get_response(request)
         if not request.path.startswith(EXEMPT_PREFIXES):
-            response.headers.setdefault("Content-Security-Policy", self.policy)
+            response.headers.setdefault("Content-Security-Policy", content_security_policy())
         return response
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before any middleware that needs the session store or the cache.
+
+    Placed first, so a Redis outage is reported as 503 naming the cache instead of ending
+    in a 500 from the session or page-cache middleware, and a probe over plain HTTP to the
+    node's own address is answered rather than redirected or refused by ALLOWED_HOSTS.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            from lms.core.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from lms.core.audit import AuditKind
+from lms.core.deletion import KeptRecord, KeptRecordQuerySet
 from lms.core.pagecache import pages_changed
 
 
@@ -78,22 +79,27 @@ class OrganisationSettings(BaseSiteSetting):
             pages_changed()  # pages show the organisation's name (lms.core.context_processors)
 
 
-class AuditEvent(models.Model):
+class AuditEvent(KeptRecord, models.Model):
+    """Never deleted nor rewritten: its actor and content type are protected."""
+
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người thực hiện"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     verb = models.CharField(_("hành động"), max_length=60, choices=AuditKind.choices, db_index=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200, blank=True)
     before = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     after = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+
+    objects = KeptRecordQuerySet.as_manager()
+    archive_instead = _("Nhật ký thay đổi không bao giờ bị xóa.")
 
     class Meta:
         verbose_name = _("nhật ký thay đổi")

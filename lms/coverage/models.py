@@ -127,6 +127,7 @@ class TrainingPlan(models.Model):
 class NoticeKind(models.TextChoices):
     MONTHLY_DIGEST = "monthly_digest", _("Thư tổng hợp hằng tháng")
     MISSED_SESSION = "missed_session", _("Báo vắng buổi học")
+    SESSION_CANCELLED = "session_cancelled", _("Báo hủy buổi học")
 
 
 class Notice(models.Model):

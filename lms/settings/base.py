@@ -16,6 +16,10 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-change-me")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Proxies in front of the web nodes (nginx = 1; a load balancer before nginx = 2). Every
+# per-address limit reads the client from X-Forwarded-For through lms.core.addresses.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 INSTALLED_APPS = [
     "lms.accounts",
@@ -51,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lms.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,6 +102,18 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must survive a classroom clicking at once: WAL lets readers go on
+    # while one writer writes, IMMEDIATE takes the write lock when a transaction begins (a
+    # deferred one that later needs it fails at once with "database is locked"), and writers
+    # wait up to `timeout` seconds for each other instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -119,6 +136,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 LOGIN_URL = "account_login"
+# The admins' login pages send people to allauth's (lms.urls); passwords are reset through
+# allauth's rate-limited form, not Wagtail's.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 LOGIN_REDIRECT_URL = "/"
 
 # allauth: e-mail is the login; verification is mandatory before learning starts.
@@ -129,9 +149,13 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandator
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "lms.accounts.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "lms.accounts.forms.SignupForm"
+# Addresses are real clients (TRUSTED_PROXY_COUNT), but a class hall of ~200 trainees shares
+# one NAT address and signs in at once: the per-address limits leave room for it, and password
+# guessing against one account is held by the per-account ("key") limit, which a correct
+# password does not consume.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "5/5m/key,20/5m/ip",
+    "login": "300/m/ip",
+    "login_failed": "5/5m/key,100/5m/ip",
     "signup": "20/m/ip",
     "reset_password": "5/m/ip,3/m/key",
 }
@@ -179,6 +203,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "region_name": env("AWS_S3_REGION_NAME", default=None),
             "access_key": env("AWS_ACCESS_KEY_ID", default=None),
             "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
@@ -269,6 +294,17 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=SITE_URL or "http:/
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "md", "txt", "zip"]
+# The admin fetches nothing from the internet (closed provincial intranets): no Gravatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Video players lessons may embed; the Content-Security-Policy allows them in frame-src.
+CSP_EMBED_ORIGINS = env.list(
+    "CSP_EMBED_ORIGINS",
+    default=[
+        "https://www.youtube.com",
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+    ],
+)
 
 LOGGING = {
     "version": 1,

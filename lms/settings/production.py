@@ -3,15 +3,50 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import BASE_DIR, env
+
+# Keys printed in this repository: anyone who has read it could sign sessions with them.
+PUBLISHED_SECRET_KEYS = {
+    "dev-only-not-secret-change-me",  # lms/settings/base.py
+    "test-only-secret-key-not-for-production-use-0123456789",  # lms/settings/test.py
+}
+ENV_EXAMPLE = BASE_DIR / "deploy" / "env.example"
+
+
+def _example_secret_keys() -> set[str]:
+    """SECRET_KEY values in deploy/env.example, read at startup so a new example is refused too."""
+    if not ENV_EXAMPLE.exists():
+        return set()
+    lines = ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+    return {
+        line.split("=", 1)[1].strip().strip("'\"")
+        for line in lines
+        if line.lstrip("# ").startswith("SECRET_KEY=")
+    }
+
+
+def unsafe_secret_key_reason(key: str) -> str | None:
+    """Why `key` must not sign production sessions, or None when it may."""
+    if key in PUBLISHED_SECRET_KEYS | _example_secret_keys():
+        return "it is published in the repository"
+    if len(key) < 50:
+        return "it is shorter than 50 characters"
+    if len(set(key)) < 5:
+        return "it has fewer than 5 distinct characters"
+    return None
+
 
 DEBUG = False
 try:
     SECRET_KEY = env.str("SECRET_KEY")
 except ImproperlyConfigured as exc:
     raise ImproperlyConfigured("Set the SECRET_KEY environment variable.") from exc
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
-    raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
+if _reason := unsafe_secret_key_reason(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"Set the SECRET_KEY environment variable to a random string of at least 50 characters "
+        f'(the current value is refused: {_reason}). One way: python -c "import secrets; '
+        f'print(secrets.token_urlsafe(50))"'
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 if not SITE_URL.startswith("https://") or "127.0.0.1" in SITE_URL or "localhost" in SITE_URL:  # noqa: F405
@@ -39,7 +74,12 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # A Redis that hangs fails the request (and /healthz) instead of holding it.
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 5,
+            },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"

@@ -1,6 +1,7 @@
 """A tiny HTTP client for 127.0.0.1: keeps cookies, sends the CSRF token, follows no redirect."""
 
 import http.client
+import re
 import statistics
 import time
 import urllib.parse
@@ -93,3 +94,12 @@ def latency_summary(timings_ms: list[float]) -> dict:
         "p95_ms": round(percentile(timings_ms, 95), 1),
         "max_ms": round(max(timings_ms), 1),
     }
+
+
+LOADED_ROW = re.compile(r'name="(was_(?:status|note)_\d+)" value="([^"]*)"')
+
+
+def loaded_rows(page: str) -> dict:
+    """The hidden fields of the attendance page saying what each row looked like when loaded:
+    a save without them can add marks but never overwrite one."""
+    return dict(LOADED_ROW.findall(page))

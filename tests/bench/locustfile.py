@@ -156,7 +156,10 @@ class Trainer(JourneyUser):
 
     @task
     def mark_hall(self) -> None:
-        self.step("attendance page", "GET", self.path)
+        page = self.step("attendance page", "GET", self.path)
         status = next(self.statuses)
         form = {f"status_{uid}": status for uid in FIXTURES["hall_user_ids"]}
+        # What each row looked like when loaded: without it a save never overwrites a mark.
+        loaded = r'name="(was_(?:status|note)_\d+)" value="([^"]*)"'
+        form.update(re.findall(loaded, page.text if page is not None else ""))
         self.step("attendance mark", "POST", self.path, data=form)

@@ -54,7 +54,8 @@ def test_marking_whole_class_in_one_post_with_audit(client, trainer, class_sessi
     assert all(event.actor == trainer and event.before == {} for event in events)
 
     client.post(
-        f"/classes/sessions/{class_session.pk}/attendance/", {f"status_{binh.pk}": "present"}
+        f"/classes/sessions/{class_session.pk}/attendance/",
+        {f"status_{binh.pk}": "present", f"was_status_{binh.pk}": "late"},
     )
 
     changed = AuditEvent.objects.filter(verb="attendance.mark").order_by("-pk").first()
@@ -241,7 +242,10 @@ def test_walk_in_new_person_without_name_is_refused(client, trainer, class_sessi
 
 def test_paper_ticks_record_present_and_absent(client, trainer, class_session, roster):
     client.force_login(trainer)
-    client.post(f"/classes/sessions/{class_session.pk}/paper/", {f"signed_{roster[0].pk}": "on"})
+    client.post(
+        f"/classes/sessions/{class_session.pk}/paper/",
+        {f"signed_{roster[0].pk}": "on", "absent_unmarked": "on"},
+    )
 
     rows = {a.user_id: (a.status, a.method) for a in Attendance.objects.all()}
     assert rows[roster[0].pk] == ("present", "paper")

@@ -99,8 +99,10 @@ def test_bulk_xlsx_by_secretary_rejects_rows_outside_agency(
 ):
     data, name = enrolment_file("ghi-danh-hai-don-vi.xlsx")
     result = enrolment_bulk_create(course=course, data=data, filename=name, actor=secretary)
-    assert len(result.errors) == 1
-    assert result.errors[0].startswith("Dòng 5: cuong.lv@tamdao.example.vn")
+    # Outside the agency reads exactly as "no such account": the list reveals nobody.
+    assert result.errors == [
+        "Dòng 5: không tìm thấy người dùng có email cuong.lv@tamdao.example.vn"
+    ]
     assert not Enrolment.objects.exists()
 
 
@@ -171,7 +173,9 @@ def test_enrolment_page_secretary_enrols_one_person_of_own_agency(
     assert Enrolment.objects.get(user=listed_users["binh"]).source == EnrolmentSource.SECRETARY
     response = client.post(url, {"action": "one", "one-email": "cuong.lv@tamdao.example.vn"})
     assert response.status_code == 400
-    assert "không thuộc đơn vị của bạn" in response.content.decode()
+    assert "Không tìm thấy người dùng có email cuong.lv@tamdao.example.vn." in (
+        response.content.decode()
+    )
     assert not Enrolment.objects.filter(user=listed_users["cuong"]).exists()
 
 
@@ -191,3 +195,82 @@ def test_enrolment_admin_lists_filters_and_searches(
     assert str(trainee) in html and str(other_trainee) not in html
     html = client.get(url, {"course": other_course.pk}).content.decode()
     assert str(other_trainee) in html and str(trainee) not in html
+
+
+def _enrol_one(client, course, email):
+    response = client.post(
+        reverse("courses:enrolments", args=[course.pk]),
+        {"action": "one", "one-email": email},
+        follow=True,
+    )
+    errors = response.context["one_form"].errors.get("email", [])
+    shown = [str(message) for message in response.context["messages"]]
+    return response, [error.replace(email, "<email>") for error in errors], shown
+
+
+@pytest.mark.django_db
+def test_secretary_learns_nothing_about_people_outside_their_agency(
+    client, secretary, make_user, agency_tree, course
+):
+    outsider = make_user(
+        roles.TRAINEE,
+        email="ngoai.don.vi@tamdao.example.vn",
+        full_name="Vũ Thị Ngoại",
+        agency=agency_tree["district"],
+    )
+    enrolled_outsider = make_user(
+        roles.TRAINEE,
+        email="da.ghi.danh@tamdao.example.vn",
+        full_name="Đỗ Văn Đã Học",
+        agency=agency_tree["commune_a"],
+    )
+    enrolment_create(user=enrolled_outsider, course=course, source="self")
+    client.force_login(secretary)
+
+    answers = [
+        _enrol_one(client, course, email)
+        for email in (
+            "khong.co.ai@example.vn",  # no such account
+            outsider.email,  # an account of another agency
+            enrolled_outsider.email,  # another agency's person, already enrolled
+        )
+    ]
+
+    assert {response.status_code for response, _errors, _shown in answers} == {400}
+    assert answers[0][1] == answers[1][1] == answers[2][1]
+    assert answers[0][1] == ["Không tìm thấy người dùng có email <email>."]
+    for response, _errors, shown in answers:
+        assert shown == []
+        page = response.content.decode()
+        assert "Vũ Thị Ngoại" not in page and "Đỗ Văn Đã Học" not in page
+    assert not Enrolment.objects.filter(user=outsider).exists()
+
+
+@pytest.mark.django_db
+def test_secretary_is_told_who_is_already_enrolled_inside_their_agency(
+    client, secretary, make_user, agency_tree, course
+):
+    colleague = make_user(
+        roles.TRAINEE,
+        email="dong.nghiep@stp.example.vn",
+        full_name="Hoàng Thị Đồng",
+        agency=agency_tree["department"],
+    )
+    client.force_login(secretary)
+
+    _response, errors, shown = _enrol_one(client, course, colleague.email)
+    assert (errors, shown) == ([], ["Đã ghi danh Hoàng Thị Đồng."])
+
+    _response, errors, shown = _enrol_one(client, course, colleague.email)
+    assert (errors, shown) == ([], ["Hoàng Thị Đồng đã được ghi danh từ trước."])
+    assert Enrolment.objects.filter(user=colleague).count() == 1
+
+
+@pytest.mark.django_db
+def test_secretary_cannot_learn_of_an_outsiders_enrolment_through_the_service(
+    secretary, make_user, agency_tree, course
+):
+    outsider = make_user(roles.TRAINEE, agency=agency_tree["district"])
+    enrolment_create(user=outsider, course=course, source="self")
+    with pytest.raises(EnrolmentNotAllowed):
+        enrolment_create(user=outsider, course=course, source="secretary", actor=secretary)

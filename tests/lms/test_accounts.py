@@ -3,6 +3,7 @@ import re
 import pytest
 
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from lms.accounts import roles
@@ -115,8 +116,9 @@ def test_merged_agency_keeps_its_members_and_reports_under_the_survivor(agency_t
 
 
 def test_agency_cannot_merge_into_itself(agency_tree):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError) as error:
         agency_merge(agency=agency_tree["district"], into=agency_tree["district"])
+    assert "merged_into" in error.value.message_dict
 
 
 def test_agency_names_are_stored_nfc():

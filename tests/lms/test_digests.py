@@ -97,7 +97,9 @@ def test_digest_can_be_turned_off_in_the_profile(client, readers):
     client.force_login(secretary)
     page = client.get("/accounts/profile/")
     assert 'name="receives_digest"' in page.content.decode()
-    client.post("/accounts/profile/", {"full_name": secretary.full_name, "position": "", "phone": ""})
+    client.post(
+        "/accounts/profile/", {"full_name": secretary.full_name, "position": "", "phone": ""}
+    )
     secretary.refresh_from_db()
     assert secretary.receives_digest is False
     digests_send(month=MONTH)

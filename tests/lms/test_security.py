@@ -43,11 +43,74 @@ def test_our_pages_forbid_inline_scripts(client, site_tree):
 
 
 @pytest.mark.django_db
-def test_admin_pages_keep_their_inline_scripts(client):
-    for url in ("/admin/login/", "/django-admin/login/"):
+def test_admin_pages_keep_their_inline_scripts(client, make_user):
+    client.force_login(make_user(role=None, is_staff=True, is_superuser=True))
+    for url in ("/admin/", "/django-admin/"):
         response = client.get(url)
         assert response.status_code == 200
         assert "Content-Security-Policy" not in response.headers
+
+
+@pytest.mark.django_db
+def test_policy_allows_the_video_players_and_no_other_frames_by_default(client):
+    policy = client.get("/accounts/login/").headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["frame-src"].split() == [
+        "https://www.youtube.com",
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+    ]
+    # Media is served by the site itself by default: no other origin is allowed.
+    assert directives["img-src"].split() == ["'self'", "data:"]
+    assert directives["media-src"].split() == ["'self'"]
+
+
+@pytest.mark.django_db
+def test_policy_allows_the_configured_media_host_and_embed_origins(client, settings):
+    settings.MEDIA_URL = "https://cdn.daotao.example.vn/media/"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": "lms-media", "endpoint_url": "https://s3.example.vn:9000"},
+        },
+    }
+    settings.CSP_EMBED_ORIGINS = ["https://video.daotao.example.vn"]
+
+    policy = client.get("/accounts/login/").headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    media = ["'self'", "https://cdn.daotao.example.vn", "https://s3.example.vn:9000"]
+    assert directives["img-src"].split() == [*media, "data:"]
+    assert directives["media-src"].split() == media
+    assert directives["frame-src"] == "https://video.daotao.example.vn"
+    assert directives["script-src"] == "'self'"
+
+
+@pytest.mark.django_db
+def test_policy_names_an_s3_custom_domain_and_forbids_frames_when_no_embeds(client, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": "lms-media", "custom_domain": "media.daotao.example.vn"},
+        },
+    }
+    settings.CSP_EMBED_ORIGINS = []
+
+    policy = client.get("/accounts/login/").headers["Content-Security-Policy"]
+    assert "img-src 'self' https://media.daotao.example.vn data:" in policy
+    assert "frame-src 'none'" in policy
+
+
+@pytest.mark.django_db
+def test_wagtail_admin_loads_no_avatar_from_the_internet(client, editor):
+    from wagtail.users.utils import get_gravatar_url
+
+    assert get_gravatar_url(editor.email) is None
+    client.force_login(editor)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "gravatar" not in response.content.decode().lower()
 
 
 def test_no_template_of_ours_has_inline_script_or_event_handler():

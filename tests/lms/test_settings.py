@@ -111,3 +111,52 @@ def test_migrations_are_complete():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def _keys_printed_in_the_repository() -> list[str]:
+    """The dev default, the test key and deploy/env.example's, read from the files themselves."""
+    import re
+
+    base = (ROOT / "lms" / "settings" / "base.py").read_text(encoding="utf-8")
+    test = (ROOT / "lms" / "settings" / "test.py").read_text(encoding="utf-8")
+    example = (ROOT / "deploy" / "env.example").read_text(encoding="utf-8")
+    return [
+        re.search(r'env\("SECRET_KEY", default="([^"]+)"\)', base).group(1),
+        re.search(r'SECRET_KEY = "([^"]+)"', test).group(1),
+        re.search(r"^SECRET_KEY=(.+)$", example, re.MULTILINE).group(1),
+    ]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        *_keys_printed_in_the_repository(),
+        "k3y-" * 12,  # 48 characters
+        "ab" * 40,  # long, but two distinct characters
+    ],
+)
+def test_production_refuses_unsafe_secret_keys(key):
+    result = _manage("check", env={**PRODUCTION_ENV, "SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_production_refuses_a_new_key_printed_in_env_example(tmp_path):
+    """The example is read at startup: whatever it prints is refused, not a fixed list."""
+    import shutil
+
+    key = "printed-in-the-example-" + "Zq8" * 12
+    copy = tmp_path / "lms"
+    shutil.copytree(ROOT / "lms", copy / "lms", ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "deploy").mkdir()
+    (copy / "deploy" / "env.example").write_text(f"SECRET_KEY={key}\n", encoding="utf-8")
+    code = "import django; django.setup()"
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL")}
+    env.update(PRODUCTION_ENV, SECRET_KEY=key, DJANGO_SETTINGS_MODULE="lms.settings.production")
+    env["PYTHONPATH"] = str(copy)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=copy, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "published in the repository" in result.stderr

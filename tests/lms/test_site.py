@@ -26,12 +26,6 @@ def test_language_switch_to_english(client, demo_site):
     assert "Sign in" in content
 
 
-def test_healthz_reports_database(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json()["database"] is True
-
-
 def test_not_found_page_is_vietnamese(client):
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404

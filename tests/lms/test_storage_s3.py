@@ -93,7 +93,7 @@ def test_production_settings_switch_media_to_s3_when_a_bucket_is_set():
         env={
             "PATH": "/usr/bin:/bin",
             "DJANGO_SETTINGS_MODULE": "lms.settings.production",
-            "SECRET_KEY": "s" * 60,
+            "SECRET_KEY": "s3-media-settings-check-" + "0123456789abcdef" * 3,
             "ALLOWED_HOSTS": "iso.example.vn",
             "SITE_URL": "https://iso.example.vn",
             "AWS_STORAGE_BUCKET_NAME": "lms-media",

@@ -190,11 +190,20 @@ def test_expired_attempt_is_closed_when_the_user_starts_again(bank_quiz, trainee
 
 
 def test_essay_marked_by_trainer_completes_the_grade_and_can_pass(
-    course, question_bank, make_quiz, enrol, trainee, trainer, django_capture_on_commit_callbacks
+    course,
+    question_bank,
+    make_quiz,
+    enrol,
+    trainee,
+    trainer,
+    training_class,
+    add_member,
+    django_capture_on_commit_callbacks,
 ):
     essay = question_bank.questions.get(qtype=QuestionType.ESSAY)
     quiz = make_quiz(course, slots=[{"question": essay}], pass_mark_percent=50)
     enrol(trainee, course)
+    add_member(training_class, trainee)
     attempt = attempt_start(user=trainee, quiz=quiz)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         attempt = attempt_submit(attempt=attempt, responses={str(essay.pk): "Cải tiến quy trình."})
@@ -223,3 +232,28 @@ def test_random_draw_can_leave_out_essays_and_never_draws_descriptions(
     types = {q["qtype"] for q in attempt.questions}
     assert "essay" not in types and "description" not in types
     assert len(attempt.questions) == question_bank.questions.count() - 2
+
+
+def test_a_trainer_cannot_grade_a_trainee_outside_their_classes(
+    course, question_bank, make_quiz, enrol, trainee, trainer, training_class, make_user
+):
+    """The grading service itself refuses, whichever door calls it."""
+    from django.core.exceptions import PermissionDenied
+
+    from lms.accounts import roles
+
+    essay = question_bank.questions.get(qtype=QuestionType.ESSAY)
+    quiz = make_quiz(course, slots=[{"question": essay}], pass_mark_percent=50)
+    enrol(trainee, course)  # enrolled in the course, but on no roster of this trainer
+    attempt = attempt_submit(
+        attempt=attempt_start(user=trainee, quiz=quiz), responses={str(essay.pk): "Ý kiến"}
+    )
+    with pytest.raises(PermissionDenied):
+        attempt_grade_essay(attempt=attempt, question_id=str(essay.pk), mark=1, grader=trainer)
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.NEEDS_GRADING
+    assert attempt.marks[str(essay.pk)]["mark"] is None
+
+    officer = make_user(roles.DOST_OFFICER)
+    graded = attempt_grade_essay(attempt=attempt, question_id=str(essay.pk), mark=1, grader=officer)
+    assert graded.status == AttemptStatus.GRADED

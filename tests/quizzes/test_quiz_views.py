@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from django.urls import reverse
 
-from courses.models import ActivityCompletion, TrainingClass
+from courses.models import ActivityCompletion, ClassMember, TrainingClass
 from quizzes.models import Attempt, AttemptStatus, QuestionType
 from quizzes.services import attempt_start, attempt_submit
 
@@ -125,7 +125,11 @@ def test_trainer_sees_results_only_for_courses_they_teach(
     url = reverse("quizzes:quiz_results", args=[bank_quiz.pk])
     assert client.get(url).status_code == 404
     assert client.get(reverse("quizzes:result", args=[attempt.pk])).status_code == 404
-    TrainingClass.objects.create(course=course, title="Lớp 1").trainers.add(trainer)
+    training_class = TrainingClass.objects.create(course=course, title="Lớp 1")
+    training_class.trainers.add(trainer)
+    assert trainee.full_name not in client.get(url).content.decode()  # not on their roster
+    assert client.get(reverse("quizzes:result", args=[attempt.pk])).status_code == 404
+    ClassMember.objects.create(training_class=training_class, user=trainee)
     page = client.get(url).content.decode()
     assert trainee.full_name in page and "100%" in page
     assert client.get(reverse("quizzes:result", args=[attempt.pk])).status_code == 200
@@ -162,7 +166,9 @@ def test_trainer_marks_an_essay_from_the_queue(
     essay = question_bank.questions.get(qtype=QuestionType.ESSAY)
     quiz = make_quiz(course, slots=[{"question": essay}], pass_mark_percent=50)
     enrol(trainee, course)
-    TrainingClass.objects.create(course=course, title="Lớp 1").trainers.add(trainer)
+    training_class = TrainingClass.objects.create(course=course, title="Lớp 1")
+    training_class.trainers.add(trainer)
+    ClassMember.objects.create(training_class=training_class, user=trainee)
     attempt = attempt_submit(
         attempt=attempt_start(user=trainee, quiz=quiz), responses={str(essay.pk): "Ý kiến"}
     )
@@ -218,3 +224,77 @@ def test_review_shows_chosen_answer_feedback_and_respects_the_review_policy(
     page = client.get(reverse("quizzes:result", args=[passed.pk])).content.decode()
     assert "Đáp án đúng:</strong> 9.2" in page
     assert "Đúng." in page  # feedback of the accepted answer typed
+
+
+@pytest.fixture
+def essay_attempts(course, question_bank, make_quiz, enrol, make_user, trainer, add_member):
+    """An essay quiz of the course; one trainee in the trainer's class, one in another trainer's
+    class of the same course, one in no class: each has an attempt waiting to be graded."""
+    from lms.accounts import roles
+
+    essay = question_bank.questions.get(qtype=QuestionType.ESSAY)
+    quiz = make_quiz(course, slots=[{"question": essay}], pass_mark_percent=50)
+    own_class = TrainingClass.objects.create(course=course, title="Lớp của tôi")
+    own_class.trainers.add(trainer)
+    other_trainer = make_user(roles.TRAINER, full_name="Giảng Viên Khác")
+    other_class = TrainingClass.objects.create(course=course, title="Lớp khác")
+    other_class.trainers.add(other_trainer)
+    people = {
+        "mine": make_user(full_name="Học Viên Của Tôi"),
+        "other_class": make_user(full_name="Học Viên Lớp Khác"),
+        "no_class": make_user(full_name="Học Viên Tự Học"),
+    }
+    add_member(own_class, people["mine"])
+    add_member(other_class, people["other_class"])
+    attempts = {}
+    for key, person in people.items():
+        enrol(person, course)
+        attempts[key] = attempt_submit(
+            attempt=attempt_start(user=person, quiz=quiz), responses={str(essay.pk): "Bài viết"}
+        )
+    return {"quiz": quiz, "essay": essay, "attempts": attempts, "other_trainer": other_trainer}
+
+
+@pytest.mark.parametrize("whose", ["other_class", "no_class"])
+def test_trainer_cannot_open_or_grade_attempts_outside_their_classes(
+    client, trainer, essay_attempts, whose
+):
+    attempt = essay_attempts["attempts"][whose]
+    client.force_login(trainer)
+
+    assert client.get(reverse("quizzes:result", args=[attempt.pk])).status_code == 404
+    grade_url = reverse("quizzes:grade_essays", args=[attempt.pk])
+    assert client.get(grade_url).status_code == 404
+    response = client.post(grade_url, {"question_id": str(essay_attempts["essay"].pk), "mark": "1"})
+    assert response.status_code == 404
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.NEEDS_GRADING
+
+
+def test_trainer_lists_show_only_their_own_trainees(client, trainer, essay_attempts):
+    quiz, attempts = essay_attempts["quiz"], essay_attempts["attempts"]
+    client.force_login(trainer)
+
+    queue = client.get(reverse("quizzes:results_index")).content.decode()
+    results = client.get(reverse("quizzes:quiz_results", args=[quiz.pk]))
+    page = results.content.decode()
+
+    assert list(results.context["attempts"]) == [attempts["mine"]]
+    assert results.context["summary"]["pending"] == 1
+    for text in (queue, page):
+        assert "Học Viên Của Tôi" in text
+        assert "Học Viên Lớp Khác" not in text and "Học Viên Tự Học" not in text
+    assert reverse("quizzes:grade_essays", args=[attempts["mine"].pk]) in queue
+    assert (
+        client.get(reverse("quizzes:grade_essays", args=[attempts["mine"].pk])).status_code == 200
+    )
+
+
+def test_officer_and_editor_see_and_grade_every_attempt(client, officer, editor, essay_attempts):
+    for user in (officer, editor):
+        client.force_login(user)
+        results = client.get(reverse("quizzes:quiz_results", args=[essay_attempts["quiz"].pk]))
+        assert len(results.context["attempts"]) == 3
+        for attempt in essay_attempts["attempts"].values():
+            grade_url = reverse("quizzes:grade_essays", args=[attempt.pk])
+            assert client.get(grade_url).status_code == 200

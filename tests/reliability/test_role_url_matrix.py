@@ -47,6 +47,7 @@ EXPECTED = {
     "classes:attendance": [R, N, N, OK, N, N, N, OK, OK],
     "classes:calendar": [R, OK, OK, OK, OK, OK, OK, OK, OK],
     "classes:calendar_feed": [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    "classes:class_create": [R, N, N, N, N, N, N, OK, OK],
     "classes:class_export": [R, N, N, OK, N, N, N, OK, OK],
     "classes:list": [R, N, N, OK, OK, N, N, OK, OK],
     "classes:paper": [R, N, N, OK, N, N, N, OK, OK],
@@ -54,6 +55,9 @@ EXPECTED = {
     "classes:qr_image": [R, N, N, OK, N, N, N, OK, OK],
     "classes:roster": [R, N, N, OK, N, N, N, OK, OK],
     "classes:session": [R, N, N, OK, N, N, N, OK, OK],
+    "classes:session_cancel": [R, F, F, F, F, F, F, F, F],
+    "classes:session_create": [R, N, N, OK, N, N, N, OK, OK],
+    "classes:session_edit": [R, N, N, OK, N, N, N, OK, OK],
     "classes:session_export": [R, N, N, OK, N, N, N, OK, OK],
     "classes:sign_in_sheet": [R, N, N, OK, N, N, N, OK, OK],
     "classes:walk_in": [R, F, F, F, F, F, F, F, F],
@@ -232,6 +236,7 @@ POST_EXPECTED = {
     "certificates:issue_session": [R, D, D, D, D],
     "certificates:reissue": [R, D, D, D, D],
     "certificates:revoke": [R, D, D, D, D],
+    "classes:session_cancel": [R, N, N, N, N],
     "classes:walk_in": [R, N, N, N, N],
     "courses:activity_done": [R, R, R, R, R],  # not enrolled: nothing recorded, back to page
     "courses:enrol": [R, R, R, R, R],  # self-enrolment is open to everyone signed in
@@ -277,3 +282,43 @@ def test_lesson_body_is_shown_only_to_the_enrolled(client, world):
     assert "Nội dung bài 1." in client.get(url).content.decode()
     client.force_login(world["users"]["other_trainee"])
     assert "Nội dung bài 1." not in client.get(url).content.decode()
+
+
+# Quiz attempts as objects: a trainer reads and grades only attempts of people on the rosters of
+# their own classes. "class_trainer" teaches another class of the same course (the IDOR probe the
+# columns above cannot make: other_trainer teaches nothing); "outsider" is enrolled in the course
+# but on no roster. Rows: (URL name, whose submitted attempt, method).
+ATTEMPT_ROLES = ["trainee", "trainer", "class_trainer", "secretary", "officer", "editor"]
+ATTEMPT_EXPECTED = {
+    ("quizzes:result", "trainee", "get"): [OK, OK, N, N, OK, OK],
+    ("quizzes:grade_essays", "trainee", "get"): [D, OK, N, D, OK, OK],
+    ("quizzes:grade_essays", "trainee", "post"): [D, OK, N, D, OK, OK],
+    ("quizzes:result", "outsider", "get"): [N, N, N, N, OK, OK],
+    ("quizzes:grade_essays", "outsider", "get"): [D, N, N, D, OK, OK],
+    ("quizzes:grade_essays", "outsider", "post"): [D, N, N, D, OK, OK],
+}
+
+
+@pytest.mark.django_db
+def test_attempt_urls_only_for_trainers_of_the_persons_class(
+    client, world, make_user, enrol, course, bank_quiz, other_trainee
+):
+    from courses.models import TrainingClass
+    from quizzes.models import Attempt
+    from quizzes.services import attempt_start, attempt_submit
+
+    class_trainer = make_user(roles.TRAINER, is_staff=True)
+    TrainingClass.objects.create(course=course, title="Lớp khác").trainers.add(class_trainer)
+    world["users"]["class_trainer"] = class_trainer
+    enrol(other_trainee, course)
+    attempts = {
+        "trainee": attempt_submit(attempt=Attempt.objects.get(pk=world["kwargs"]["attempt_id"])),
+        "outsider": attempt_submit(attempt=attempt_start(user=other_trainee, quiz=bank_quiz)),
+    }
+    observed = {
+        (name, whose, method): statuses(
+            client, world, reverse(name, args=[attempts[whose].pk]), ATTEMPT_ROLES, method
+        )
+        for name, whose, method in ATTEMPT_EXPECTED
+    }
+    assert observed == ATTEMPT_EXPECTED

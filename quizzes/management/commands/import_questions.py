@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from quizzes.services import questions_import
@@ -27,7 +28,10 @@ class Command(BaseCommand):
             ) from None
         except OSError as exc:
             raise CommandError(f"{file}: cannot read ({exc.strerror})") from None
-        result = questions_import(bank_name=bank, text=text, fmt=fmt, dry_run=dry_run)
+        try:
+            result = questions_import(bank_name=bank, text=text, fmt=fmt, dry_run=dry_run)
+        except ValidationError as exc:
+            raise CommandError(f"--bank: {' '.join(exc.message_dict['name'])}") from None
         if result.errors:
             for error in result.errors:
                 self.stderr.write(f"{file}:{error.line}: {error.message}")
