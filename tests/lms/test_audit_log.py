@@ -148,7 +148,6 @@ def test_xlsx_export(client, officer, events):
 
 
 def test_role_change_in_the_wagtail_user_form_records_who_made_it(client, administrator, trainee):
-    AuditEvent.objects.all().delete()
     trainer_group, _ = Group.objects.get_or_create(name=roles.TRAINER)
     trainee_group = Group.objects.get(name=roles.TRAINEE)
     client.force_login(administrator)
@@ -167,8 +166,10 @@ def test_role_change_in_the_wagtail_user_form_records_who_made_it(client, admini
     )
 
     assert response.status_code == 302, response.content.decode()[:3000]
-    [event] = AuditEvent.objects.filter(verb=AuditKind.USER_ROLE_ADD, object_id=str(trainee.pk))
-    assert event.actor == administrator and event.after == {"role": roles.TRAINER}
+    [event] = AuditEvent.objects.filter(
+        verb=AuditKind.USER_ROLE_ADD, object_id=str(trainee.pk), after__role=roles.TRAINER
+    )
+    assert event.actor == administrator
 
 
 def test_deleting_a_person_in_the_admin_leaves_an_event(client, administrator, make_user):
