@@ -165,7 +165,7 @@ def test_production_settings_keep_private_files_private_on_s3():
         env={
             "PATH": "/usr/bin:/bin",
             "DJANGO_SETTINGS_MODULE": "lms.settings.production",
-            "SECRET_KEY": "s" * 60,
+            "SECRET_KEY": "s3-private-settings-check-" + "0123456789abcdef" * 3,
             "ALLOWED_HOSTS": "iso.example.vn",
             "SITE_URL": "https://iso.example.vn",
             "AWS_STORAGE_BUCKET_NAME": "lms-media",
