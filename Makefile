@@ -60,4 +60,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore .venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles mutants
+	rm -rf $(VENV) db.sqlite3 media private staticfiles mutants

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Enrolment, EnrolmentStatus
+from lms.core.audit import AuditKind, audit_record
 from lms.core.queue import enqueue
 from quizzes import grading
 from quizzes.formats import FormatError, ParsedQuestion, parse_aiken, parse_gift
@@ -378,8 +379,22 @@ def attempt_grade_essay(
         "grader_id": grader.pk,
     }
     locked.marks = marks
+    before = {"score": locked.score, "percent": locked.percent, "passed": locked.passed}
     _apply_grade(locked)
     locked.save(update_fields=["marks", "status", "score", "max_score", "percent", "passed"])
+    audit_record(
+        actor=grader,
+        verb=AuditKind.ATTEMPT_GRADE,
+        obj=locked,
+        before=before,
+        after={
+            "question": question.get("name") or str(question_id),
+            "mark": value,
+            "score": locked.score,
+            "percent": locked.percent,
+            "passed": locked.passed,
+        },
+    )
     if locked.passed and not was_passed:
         _mark_quiz_done(locked)
     return locked
@@ -478,12 +493,15 @@ def _question_row(bank: QuestionBank, parsed: ParsedQuestion, cache: dict) -> Qu
     return question
 
 
-def questions_import(*, bank_name: str, text: str, fmt: str, dry_run: bool = False) -> ImportResult:
+def questions_import(
+    *, bank_name: str, text: str, fmt: str, dry_run: bool = False, actor=None
+) -> ImportResult:
     """Import GIFT/Aiken text into a bank (created when missing).
 
     Invariants: all or nothing — a file with any error, or a dry run, writes no row; category
     paths stay within MAX_CATEGORY_DEPTH levels and the column lengths; question, answer and
-    feedback HTML is cleaned to the allow-list before it is stored. A bank name of blanks
+    feedback HTML is cleaned to the allow-list before it is stored; an import leaves one
+    "question_bank.import" audit event with the number of questions. A bank name of blanks
     raises ValidationError on "name".
     """
     named = QuestionBank(name=bank_name)
@@ -502,5 +520,11 @@ def questions_import(*, bank_name: str, text: str, fmt: str, dry_run: bool = Fal
         bank, _created = QuestionBank.objects.get_or_create(name=named.name)
         cache: dict[str, QuestionCategory] = {}
         Question.objects.bulk_create(_question_row(bank, q, cache) for q in parsed.questions)
+        audit_record(
+            actor=actor,
+            verb=AuditKind.QUESTION_IMPORT,
+            obj=bank,
+            after={"questions": len(parsed.questions), "format": fmt},
+        )
     result.bank = bank
     return result

@@ -100,7 +100,9 @@ def question_import_view(request):
             messages.error(request, _("Hãy nhập tên ngân hàng câu hỏi."))
             return TemplateResponse(request, "quizzes/admin/import.html", context)
         try:
-            result = questions_import(bank_name=bank, text=text, fmt=fmt, dry_run=not confirm)
+            result = questions_import(
+                bank_name=bank, text=text, fmt=fmt, dry_run=not confirm, actor=request.user
+            )
         except QuizError as error:
             messages.error(request, str(error))
             return TemplateResponse(request, "quizzes/admin/import.html", context)

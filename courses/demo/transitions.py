@@ -40,9 +40,11 @@ def _at(hour: int) -> datetime:
 
 def _secretaries():
     """The demo secretary and the first ISO secretaries of the seed's roster (by e-mail)."""
-    people = get_user_model().objects.filter(
-        class_memberships__training_class__title=SEED_CLASS_TITLE
-    ).exclude(email="hocvien@demo.vn")
+    people = (
+        get_user_model()
+        .objects.filter(class_memberships__training_class__title=SEED_CLASS_TITLE)
+        .exclude(email="hocvien@demo.vn")
+    )
     demo = list(get_user_model().objects.filter(email="thuky@demo.vn"))
     return demo + list(people.order_by("email")[:SECRETARY_COUNT])
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms.core.deletion import KeptRecord, KeptRecordQuerySet
+from lms.core.storage import private_storage
 
 # Crockford-style alphabet without look-alikes (no 0/O, 1/I/L, U).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -102,7 +103,9 @@ class Certificate(KeptRecord, models.Model):
     # The site address printed in the PDF's link and QR code; `rerender_certificates` rebuilds
     # the PDFs whose address is no longer the site's.
     rendered_site_url = models.CharField(max_length=200, blank=True, editable=False)
-    pdf = models.FileField(_("tệp PDF"), upload_to="certificates/%Y/%m/", blank=True)
+    pdf = models.FileField(
+        _("tệp PDF"), upload_to="certificates/%Y/%m/", storage=private_storage, blank=True
+    )
     expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CertificateQuerySet.as_manager()

@@ -21,7 +21,6 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -48,6 +47,7 @@ from lms.accounts import roles
 from lms.core.audit import audit_record
 from lms.core.links import site_url
 from lms.core.queue import QUEUE_DOWN_MESSAGE, enqueue
+from lms.core.storage import private, private_file_delete, private_file_exists
 from lms.core.text import nfc
 
 logger = logging.getLogger(__name__)
@@ -510,12 +510,11 @@ def certificate_rerender_pdf(*, certificate_id: int, actor=None) -> Certificate:
             after={"rendered_site_url": locked.rendered_site_url},
         )
     if old_name and old_name != locked.pdf.name:
-        storage = locked.pdf.storage
-        transaction.on_commit(lambda: storage.delete(old_name))
+        transaction.on_commit(lambda: private_file_delete(old_name))
     return locked
 
 
-# --- bulk download: a job file in default storage, shared by the web process and the worker ---
+# --- bulk download: a job file in private storage, shared by the web process and the worker ---
 
 ZIP_JOB_DIR = "certificate_zips"
 
@@ -532,7 +531,7 @@ def zip_job_read(job_id: str) -> dict | None:
     except ValueError:
         return None
     try:
-        with default_storage.open(name, "rb") as handle:
+        with private.open(name, "rb") as handle:
             return json.loads(handle.read().decode("utf-8"))
     except (FileNotFoundError, OSError, ValueError):
         return None
@@ -542,10 +541,10 @@ def zip_job_write(job_id: str, state: dict) -> None:
     name = _job_name(job_id, "json")
     data = json.dumps(state).encode("utf-8")
     try:
-        path = default_storage.path(name)
+        path = private.path(name)
     except NotImplementedError:
-        default_storage.delete(name)
-        default_storage.save(name, ContentFile(data))
+        private.delete(name)
+        private.save(name, ContentFile(data))
         return
     # Replace atomically so the progress endpoint never reads half a file.
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -608,7 +607,7 @@ def certificate_zip_build(*, job_id: str) -> dict:
         for index, pk in enumerate(ids, start=1):
             certificate = certificates.get(pk)
             if certificate is not None:
-                if not certificate.pdf:
+                if not private_file_exists(certificate.pdf.name):
                     certificate = certificate_render_pdf(certificate_id=pk)
                 with certificate.pdf.open("rb") as handle:
                     archive.writestr(_zip_entry_name(certificate), handle.read())
@@ -616,8 +615,8 @@ def certificate_zip_build(*, job_id: str) -> dict:
                 state["done"] = index
                 zip_job_write(job_id, state)
     name = _job_name(job_id, "zip")
-    default_storage.delete(name)
-    default_storage.save(name, ContentFile(buffer.getvalue()))
+    private.delete(name)
+    private.save(name, ContentFile(buffer.getvalue()))
     state.update(status="done", done=len(ids), zip=name)
     zip_job_write(job_id, state)
     return state

@@ -1,13 +1,17 @@
 """Roster import: a class list (CSV or XLSX) becomes users, enrolments and class members."""
 
 import secrets
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.formats.roster import RosterRow, read_roster
@@ -16,7 +20,46 @@ from lms.accounts.matching import AgencyMatcher
 from lms.accounts.models import Agency
 from lms.core import spreadsheets
 from lms.core.audit import audit_record
+from lms.core.storage import private
 from lms.core.text import nfc
+
+# Between preview and confirm the uploaded file waits in private storage under an unguessable
+# name; files never confirmed are removed after ROSTER_UPLOAD_MAX_AGE (beat entry
+# "roster-upload-cleanup").
+ROSTER_UPLOADS = "roster-uploads"
+ROSTER_UPLOAD_MAX_AGE = timedelta(days=1)
+
+
+def roster_upload_keep(*, data: bytes, suffix: str) -> str:
+    """Store the exact bytes of a previewed roster; returns the stored name."""
+    return private.save(f"{ROSTER_UPLOADS}/{uuid.uuid4().hex}{suffix}", ContentFile(data))
+
+
+def roster_upload_read(name: str) -> bytes | None:
+    if not name.startswith(f"{ROSTER_UPLOADS}/") or not private.exists(name):
+        return None
+    with private.open(name, "rb") as stored:
+        return stored.read()
+
+
+def roster_upload_discard(name: str) -> None:
+    private.delete(name)
+
+
+def roster_uploads_remove_stale(*, now: datetime | None = None) -> int:
+    """Delete uploads older than ROSTER_UPLOAD_MAX_AGE; returns how many. Safe to run twice."""
+    cutoff = (now or timezone.now()) - ROSTER_UPLOAD_MAX_AGE
+    try:
+        _dirs, names = private.listdir(ROSTER_UPLOADS)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in names:
+        path = f"{ROSTER_UPLOADS}/{name}"
+        if private.get_modified_time(path) < cutoff:
+            private.delete(path)
+            removed += 1
+    return removed
 
 
 def _messages() -> dict[str, str]:

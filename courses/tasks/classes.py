@@ -4,7 +4,20 @@ from celery import shared_task
 
 from lms.core.queue import MAIL_TASK_OPTIONS
 
-__all__ = ["evaluate_session_completions", "send_session_cancelled", "send_session_reminders"]
+__all__ = [
+    "evaluate_session_completions",
+    "remove_stale_roster_uploads",
+    "send_session_cancelled",
+    "send_session_reminders",
+]
+
+
+@shared_task(acks_late=True)
+def remove_stale_roster_uploads() -> int:
+    """Delete roster files uploaded for a preview and never confirmed (older than a day)."""
+    from courses.services.roster import roster_uploads_remove_stale
+
+    return roster_uploads_remove_stale()
 
 
 @shared_task(acks_late=True)

@@ -4,9 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from courses.services.ratelimit import rate_limit_exceeded
 from lms.accounts.models import Agency
 from lms.core.addresses import client_address
 from lms.core.redirects import safe_next
+from lms.core.storage import private_file_response
 
 EDITION_LABELS = dict(Edition.choices)
 VERIFY_LIMIT_PER_MINUTE = getattr(settings, "CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
@@ -73,13 +73,12 @@ def download(request, code):
     certificate = get_object_or_404(service.certificates_visible_to(request.user), code=code)
     if not certificate.pdf:
         certificate = service.certificate_render_pdf(certificate_id=certificate.pk)
-    response = FileResponse(
-        certificate.pdf.open("rb"),
+    return private_file_response(
+        certificate.pdf.name,
         content_type="application/pdf",
         as_attachment="inline" not in request.GET,
         filename=f"chung-nhan-{certificate.code}.pdf",
     )
-    return response
 
 
 # --- public verification ---------------------------------------------------------------------
@@ -319,11 +318,8 @@ def zip_progress(request, job_id):
 @login_required
 def zip_download(request, job_id):
     state = _own_job(request, job_id)
-    if state["status"] != "done" or not default_storage.exists(state["zip"]):
+    if state["status"] != "done":
         raise Http404
-    return FileResponse(
-        default_storage.open(state["zip"], "rb"),
-        content_type="application/zip",
-        as_attachment=True,
-        filename="chung-nhan.zip",
+    return private_file_response(
+        state["zip"], content_type="application/zip", filename="chung-nhan.zip"
     )

@@ -10,8 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,12 +28,16 @@ from courses.services.attendance import (
     session_roster,
     walk_in_add,
 )
-from courses.services.roster import roster_import
+from courses.services.roster import (
+    roster_import,
+    roster_upload_discard,
+    roster_upload_keep,
+    roster_upload_read,
+)
 from lms.accounts import roles
 from lms.core.uploads import check_upload
 
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
-ROSTER_UPLOADS = "roster-uploads"
 
 
 def _trainer_session(request, session_id: int) -> ClassSession:
@@ -329,8 +331,7 @@ def roster_upload(request, session_id: int):
     )
     # Keep the exact bytes for the confirm step: the preview and the import read the same file.
     token = uuid.uuid4().hex
-    suffix = PurePath(filename).suffix.lower()[:8]
-    path = default_storage.save(f"{ROSTER_UPLOADS}/{token}{suffix}", ContentFile(data))
+    path = roster_upload_keep(data=data, suffix=PurePath(filename).suffix.lower()[:8])
     uploads = request.session.get("roster_uploads", {})
     uploads[token] = {"path": path, "filename": filename, "session": session.pk}
     request.session["roster_uploads"] = uploads
@@ -341,11 +342,10 @@ def roster_upload(request, session_id: int):
 def _roster_confirm(request, session):
     token = request.POST.get("token", "")
     upload = request.session.get("roster_uploads", {}).get(token)
-    if not upload or upload["session"] != session.pk or not default_storage.exists(upload["path"]):
+    data = roster_upload_read(upload["path"]) if upload else None
+    if data is None or upload["session"] != session.pk:
         messages.error(request, _("Không tìm thấy tệp đã tải lên; hãy tải lại tệp."))
         return redirect("classes:roster", session_id=session.pk)
-    with default_storage.open(upload["path"], "rb") as stored:
-        data = stored.read()
     result = roster_import(
         session=session,
         data=data,
@@ -360,7 +360,7 @@ def _roster_confirm(request, session):
             {"session": session, "result": result, "token": token, "filename": upload["filename"]},
             status=400,
         )
-    default_storage.delete(upload["path"])
+    roster_upload_discard(upload["path"])
     uploads = request.session["roster_uploads"]
     uploads.pop(token, None)
     request.session["roster_uploads"] = uploads

@@ -10,9 +10,27 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 
 from lms.accounts.roles import forget_roles
-from lms.core.audit import audit_record_many
+from lms.core.audit import AuditKind, audit_model_changes, audit_record_many, request_actor
 
-VERBS = {"post_add": "user.role_add", "post_remove": "user.role_remove"}
+VERBS = {"post_add": AuditKind.USER_ROLE_ADD, "post_remove": AuditKind.USER_ROLE_REMOVE}
+
+# Accounts are created and edited from several screens (sign-up, walk-in, the Wagtail user form,
+# the profile page); archiving a person is unticking is_active. Passwords are never logged.
+audit_model_changes(
+    get_user_model(),
+    create=AuditKind.USER_CREATE,
+    update=AuditKind.USER_UPDATE,
+    fields=[
+        "email",
+        "full_name",
+        "agency",
+        "position",
+        "phone",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+    ],  # fmt: skip
+)
 
 
 @receiver(pre_save, sender=get_user_model(), dispatch_uid="accounts.role_audit_raw")
@@ -42,8 +60,9 @@ def audit_role_change(sender, instance, action, reverse, pk_set, **kwargs):
         pairs = [(user, instance) for user in get_user_model().objects.filter(pk__in=pk_set)]
     else:
         pairs = [(instance, group) for group in Group.objects.filter(pk__in=pk_set)]
-    # Services set _audit_actor on the user they change; admin forms leave it unknown.
-    actor = getattr(instance, "_audit_actor", None)
+    # Services set _audit_actor on the user they change; an admin form (the Wagtail user or
+    # group form) saves the relation itself, during the request of the person using it.
+    actor = getattr(instance, "_audit_actor", None) or request_actor()
     audit_record_many(
         actor=actor,
         verb=VERBS[action],

@@ -10,7 +10,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views
+from . import (
+    admin_views,
+    audit_log,  # noqa: F401 - registers the audit log report and delete hooks
+)
 from .models import Agency
 
 

@@ -9,6 +9,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from lms.core.audit import AuditKind
 from lms.core.deletion import KeptRecord, KeptRecordQuerySet
 from lms.core.pagecache import pages_changed
 
@@ -89,7 +90,7 @@ class AuditEvent(KeptRecord, models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    verb = models.CharField(_("hành động"), max_length=60, db_index=True)
+    verb = models.CharField(_("hành động"), max_length=60, choices=AuditKind.choices, db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200, blank=True)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Track
 from lms.accounts import roles
+from lms.core.storage import private_storage
 
 
 class CoverageSnapshot(models.Model):
@@ -64,7 +65,9 @@ class CoverageExport(models.Model):
         _("trạng thái"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
     )
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
-    file = models.FileField(_("tệp"), upload_to="coverage/exports/%Y/%m/", blank=True)
+    file = models.FileField(
+        _("tệp"), upload_to="coverage/exports/%Y/%m/", storage=private_storage, blank=True
+    )
     error = models.TextField(_("lỗi"), blank=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     finished_at = models.DateTimeField(_("hoàn tất lúc"), null=True, blank=True)

@@ -6,7 +6,7 @@ from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from courses.models import Track
 from lms.accounts import roles
 from lms.accounts.models import AgencyKind
+from lms.core.storage import private_file_response
 
 from . import charts, exports, reports, selectors, services
 from .forms import CoverageFilterForm
@@ -242,9 +243,7 @@ def export_download(request, pk):
     job = get_object_or_404(
         CoverageExport, pk=pk, requested_by=request.user, status=ExportStatus.DONE
     )
-    return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1]
-    )
+    return private_file_response(job.file.name, filename=job.file.name.rsplit("/", 1)[-1])
 
 
 @login_required

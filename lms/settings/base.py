@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms.core.middleware.ContentSecurityPolicyMiddleware",
+    "lms.core.audit.AuditActorMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "lms.accounts.middleware.RequireMFAForStaffMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -181,8 +182,15 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "lms" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Certificate PDFs, roster uploads and exports: outside MEDIA_ROOT, served only by views that
+# check permission (lms.core.storage).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/no-public-url/"},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -202,6 +210,19 @@ if AWS_STORAGE_BUCKET_NAME:
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
+        },
+    }
+    # Private files: a private prefix (or bucket) with signed addresses that expire in a minute.
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "bucket_name": env("AWS_PRIVATE_STORAGE_BUCKET_NAME", default=AWS_STORAGE_BUCKET_NAME),
+            "location": env("AWS_PRIVATE_LOCATION", default="private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "signature_version": "s3v4",
         },
     }
 
@@ -263,6 +284,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.send_expiry_reminders",
         "schedule": crontab(minute=0, hour=7),
         "kwargs": {"days": 30},
+    },
+    # Hourly; roster files uploaded for a preview and never confirmed go after a day.
+    "roster-upload-cleanup": {
+        "task": "courses.tasks.classes.remove_stale_roster_uploads",
+        "schedule": 60 * 60,
     },
 }
 

@@ -262,9 +262,9 @@ def test_zip_task_builds_archive(officer, issued_certificate, django_capture_on_
         job_id = certificate_zip_job_start(user=officer, certificate_ids=[issued_certificate.pk])
     state = zip_job_read(job_id)
     assert state["status"] == "done"
-    from django.core.files.storage import default_storage
+    from lms.core.storage import private
 
-    with default_storage.open(state["zip"], "rb") as handle:
+    with private.open(state["zip"], "rb") as handle:
         names = zipfile.ZipFile(handle).namelist()
     assert names == [f"{issued_certificate.code}-nguyen-thi-hong-nhung.pdf"]
 
@@ -279,9 +279,8 @@ def test_other_staff_cannot_read_someone_elses_zip_job(client, officer, editor, 
 def test_bulk_zip_through_real_worker(live_celery, make_user, officer, course, complete_course):
     import time
 
-    from django.core.files.storage import default_storage
-
     from courses.tasks.certificates import build_certificate_zip
+    from lms.core.storage import private
 
     certificates = []
     for index in range(3):
@@ -296,6 +295,6 @@ def test_bulk_zip_through_real_worker(live_celery, make_user, officer, course, c
     while state["status"] != "done" and time.monotonic() < deadline:
         time.sleep(0.5)
         state = zip_job_read(job_id)
-    with default_storage.open(state["zip"], "rb") as handle:
+    with private.open(state["zip"], "rb") as handle:
         names = sorted(zipfile.ZipFile(handle).namelist())
     assert names == sorted(f"{c.code}-tran-thi-mai-{i}.pdf" for i, c in enumerate(certificates))

@@ -121,6 +121,22 @@ class Node:
         return response.status, dict(response.getheaders()), content
 
 
+def _private_object(s3, name: str) -> bytes:
+    # Private files sit under the private/ prefix of the bucket (lms.settings.base).
+    return s3.get_object(Bucket=BUCKET, Key=f"private/{name}")["Body"].read()
+
+
+def _signed_download(status, headers, _content) -> bytes:
+    """Private files are handed out as a redirect to a signed address that expires in 60 s."""
+    import urllib.request
+
+    assert status == 302
+    location = headers["Location"]
+    assert "X-Amz-Signature=" in location and "X-Amz-Expires=60" in location
+    with urllib.request.urlopen(location, timeout=30) as response:  # noqa: S310
+        return response.read()
+
+
 @pytest.fixture
 def cluster(transactional_db):
     """moto (S3), a worker on its own queue and two gunicorn nodes, all with production
@@ -373,9 +389,8 @@ def test_session_export_and_certificate_are_shared_by_two_web_nodes(
         "build the coverage export",
     )
     export.refresh_from_db()
-    stored = cluster["s3"].get_object(Bucket=BUCKET, Key=export.file.name)["Body"].read()
-    status, headers, content = node_b.request("GET", f"/coverage/exports/{export.pk}/download/")
-    assert status == 200
+    stored = _private_object(cluster["s3"], export.file.name)
+    content = _signed_download(*node_b.request("GET", f"/coverage/exports/{export.pk}/download/"))
     assert content == stored
     assert content.startswith(b"PK")  # an XLSX is a zip archive
 
@@ -392,16 +407,15 @@ def test_session_export_and_certificate_are_shared_by_two_web_nodes(
         lambda: Certificate.objects.filter(pk=certificate.pk).values_list("pdf", flat=True)[0],
         "render the certificate PDF",
     )
-    stored = cluster["s3"].get_object(Bucket=BUCKET, Key=pdf_name)["Body"].read()
+    stored = _private_object(cluster["s3"], pdf_name)
     trainee_cookies: dict[str, str] = {}
     _log_in(Node(port_a, trainee_cookies), trainee)
     downloads = []
     for port in (port_a, port_b):
-        status, headers, content = Node(port, trainee_cookies).request(
+        response = Node(port, trainee_cookies).request(
             "GET", f"/certificates/{certificate.code}/download/"
         )
-        assert status == 200
-        assert headers["Content-Type"] == "application/pdf"
-        downloads.append(content)
+        assert "response-content-type=application%2Fpdf" in response[1]["Location"]
+        downloads.append(_signed_download(*response))
     assert downloads[0] == downloads[1] == stored
     assert stored.startswith(b"%PDF")

@@ -125,3 +125,72 @@ def test_certificate_background_is_printed_from_the_s3_bucket(
 
     images = pdf_page_images(data)
     assert [(image["/Width"], image["/Height"]) for image in images] == [(420, 297)]
+
+
+def _private_s3(url):
+    return {
+        **_s3_storages(url),
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3_storages(url)["default"]["OPTIONS"],
+                "location": "private",
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": 60,
+                "signature_version": "s3v4",
+            },
+        },
+    }
+
+
+@pytest.mark.django_db
+def test_certificate_download_is_a_signed_address_valid_for_a_minute(
+    s3_server, client, hong_nhung, other_trainee, issued_certificate
+):
+    import urllib.request
+
+    from django.urls import reverse
+
+    from courses.services.certificates import certificate_render_pdf
+
+    url = reverse("certificates:download", args=[issued_certificate.code])
+    with override_settings(STORAGES=_private_s3(s3_server)):
+        certificate = certificate_render_pdf(certificate_id=issued_certificate.pk)
+        client.force_login(hong_nhung)
+        response = client.get(url)
+
+        assert response.status_code == 302
+        location = response["Location"]
+        assert location.startswith(f"{s3_server}/lms-media/private/{certificate.pdf.name}?")
+        assert "X-Amz-Signature=" in location and "X-Amz-Expires=60&" in location
+        with urllib.request.urlopen(location, timeout=30) as signed:  # noqa: S310
+            assert signed.read().startswith(b"%PDF")
+
+        client.force_login(other_trainee)
+        assert client.get(url).status_code == 404
+
+
+def test_production_settings_keep_private_files_private_on_s3():
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings as s; o = s.STORAGES['private']['OPTIONS'];"
+            "print(o['location'], o['default_acl'], o['querystring_auth'],"
+            " o['querystring_expire'])",
+        ],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+            "SECRET_KEY": "s3-private-settings-check-" + "0123456789abcdef" * 3,
+            "ALLOWED_HOSTS": "iso.example.vn",
+            "SITE_URL": "https://iso.example.vn",
+            "AWS_STORAGE_BUCKET_NAME": "lms-media",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["private", "private", "True", "60"]

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courses.models import ClassMember, Enrolment
-from courses.views.classes import ROSTER_UPLOADS
+from courses.services.roster import ROSTER_UPLOADS
+from lms.core.storage import private
 from lms.core.uploads import check_upload
 from quizzes.models import Question, QuestionBank
 
@@ -32,9 +32,9 @@ BAD_SHEETS = [
 
 
 def _stored_roster_uploads() -> list[str]:
-    if not default_storage.exists(ROSTER_UPLOADS):
+    if not private.exists(ROSTER_UPLOADS):
         return []
-    return default_storage.listdir(ROSTER_UPLOADS)[1]
+    return private.listdir(ROSTER_UPLOADS)[1]
 
 
 @pytest.mark.parametrize(("name", "data", "message"), BAD_SHEETS)
