@@ -475,8 +475,8 @@ def agency_trainees(agency_ids: set[int], filters: CoverageFilter) -> list[Train
     tracks = [filters.track] if filters.track else list(Track.values)
     users = list(
         User.objects.filter(agency_id__in=agency_ids, is_active=True)
-        .select_related("agency")
-        .only("id", "full_name", "email", "position", "agency__name")
+        .select_related("agency__merged_into")
+        .only("id", "full_name", "email", "position", "agency__name", "agency__merged_into__name")
     )
     by_user = {u.pk: TraineeCoverage(u, {t: TrackStatus() for t in tracks}) for u in users}
     courses = _course_filter(filters)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import Track
 from lms.accounts import roles
-from lms.accounts.models import AgencyKind
+from lms.accounts.models import Agency, AgencyKind
 from lms.core.storage import private_file_response
 
 from . import charts, exports, reports, selectors, services
@@ -272,12 +272,12 @@ def agency_detail(request, code):
         }
         for entry in trainees
     ]
-    agency = tree.agencies.loc[agency_id]
+    agency = Agency.objects.select_related("merged_into").get(pk=agency_id)
     return render(
         request,
         "coverage/agency_detail.html",
         {
-            "agency": {"code": agency["code"], "name": agency["name"]},
+            "agency": agency,
             "track_headings": [TRACK_LABELS[t] for t in tracks],
             "track": track,
             "track_choices": Track.choices,

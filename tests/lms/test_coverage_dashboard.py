@@ -69,6 +69,13 @@ def test_district_secretary_sees_communes_and_merged_commune_people(
     detail = client.get(reverse("coverage:agency", args=["P-TD-HS"]))
     names = [row["user"].full_name for row in detail.context["rows"]]
     assert "Phạm Văn Cường" in names  # trained in the merged commune, reported under Hồ Sơn
+    # History says where he worked and where that agency went.
+    assert "Xã Minh Quang (đã sáp nhập vào Xã Hồ Sơn)" in " ".join(
+        detail.content.decode().replace('<small class="muted">', "").replace("</small>", "").split()
+    )
+    merged = client.get(reverse("coverage:agency", args=["P-TD-MQ"])).content.decode()
+    assert "Đơn vị đã sáp nhập vào Xã Hồ Sơn" in merged
+    assert 'href="/coverage/agencies/P-TD-HS/"' in merged
 
 
 def test_trainee_may_not_open_coverage(client, trainee, coverage_scenario):
