@@ -21,6 +21,7 @@ from lms.accounts.models import Agency
 from lms.core import spreadsheets
 from lms.core.audit import audit_record
 from lms.core.storage import private
+from lms.core.table_messages import table_messages
 from lms.core.text import nfc
 
 # Between preview and confirm the uploaded file waits in private storage under an unguessable
@@ -63,31 +64,15 @@ def roster_uploads_remove_stale(*, now: datetime | None = None) -> int:
 
 
 def _messages() -> dict[str, str]:
-    # Vietnamese wording of the reader's error codes (the reader itself speaks English).
-    return {
-        "unsupported_file_type": _(
-            "không hỗ trợ loại tệp “{extension}”; hãy tải lên tệp .csv hoặc .xlsx"
-        ),
-        "empty_file": _("tệp không có dữ liệu"),
-        "not_utf8": _(
-            "tệp không được mã hóa UTF-8 (byte {byte} ở vị trí {position}, dòng {line}); "
-            "hãy lưu lại dưới dạng CSV UTF-8"
-        ),
-        "utf16": _("tệp được mã hóa UTF-16, không phải UTF-8; hãy lưu lại dưới dạng CSV UTF-8"),
-        "csv_is_workbook": _(
-            "tệp là bảng tính Excel, không phải CSV; hãy đặt đuôi .xlsx hoặc lưu lại dạng CSV UTF-8"
-        ),
-        "csv_unreadable": _("không đọc được tệp CSV ở gần dòng {line}"),
-        "not_xlsx": _("tệp không phải bảng tính .xlsx đọc được; hãy mở bằng Excel và lưu lại"),
+    # Vietnamese wording of the reader's error codes (the reader itself speaks English); the
+    # file-level ones are shared with every importer.
+    return table_messages() | {
         "no_header": _(
             "không tìm thấy dòng tiêu đề trong {scanned} dòng đầu; cần các cột như Họ và tên, Email"
         ),
-        "missing_column": _("thiếu cột {column}"),
-        "no_data_rows": _("tệp có dòng tiêu đề nhưng không có dòng dữ liệu nào"),
-        "missing_value": _("thiếu giá trị ở cột {column}"),
         "invalid_email": _("email không hợp lệ “{email}”"),
         "duplicate_email": _("email {email} bị trùng, đã có ở dòng {first_row}"),
-    } | spreadsheets.refusal_messages()
+    }
 
 
 @dataclass

@@ -74,35 +74,28 @@ def send_expiry_reminders(days: int = 30) -> int:
     return sent
 
 
-@shared_task(
-    name="courses.tasks.send_transition_invitations",
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    max_retries=5,
-)
+@shared_task(name="courses.tasks.send_transition_invitations", **MAIL_TASK_OPTIONS)
 def send_transition_invitations(transition_id: int) -> int:
     """E-mail each person enrolled by a transition once: which course, and the deadline."""
     from courses.models import EditionTransition, Enrolment
-    from lms.core.links import site_url
-    from lms.coverage.models import Notice
+    from lms.core.models import NoticeKind
+    from lms.core.notices import notice_send, notified
 
     transition = EditionTransition.objects.select_related("course").filter(pk=transition_id).first()
     if transition is None:
         return 0
     key = f"transition-{transition_id}"
-    told = Notice.objects.filter(kind="transition", key=key).values("user_id")
-    enrolments = Enrolment.objects.filter(course=transition.course).exclude(user_id__in=told)
-    sent = 0
-    for enrolment in enrolments.select_related("user"):
-        user = enrolment.user
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            context = {"transition": transition, "user": user, "site_url": site_url()}
-            subject = render_to_string(
-                "courses/certificates/email_transition_subject.txt", context
-            ).strip()
-            body = render_to_string("courses/certificates/email_transition.txt", context)
-        send_mail(subject, body, None, [user.email])
-        Notice.objects.create(user=user, kind="transition", key=key)
-        sent += 1
-    return sent
+    enrolments = Enrolment.objects.filter(course=transition.course).exclude(
+        user_id__in=notified(NoticeKind.TRANSITION, key)
+    )
+    enrolments = list(enrolments.select_related("user"))
+    for enrolment in enrolments:
+        notice_send(
+            user=enrolment.user,
+            kind=NoticeKind.TRANSITION,
+            key=key,
+            subject_template="courses/certificates/email_transition_subject.txt",
+            body_template="courses/certificates/email_transition.txt",
+            context={"transition": transition},
+        )
+    return len(enrolments)

@@ -57,14 +57,9 @@ def send_session_reminders() -> int:
 def send_session_cancelled(session_id: int) -> int:
     """Tell everyone on the roster that the session is cancelled; each person once (a retry
     after a mail-server error skips those already told)."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
     from courses.models import ClassMember, ClassSession
-    from lms.core.links import site_url
-    from lms.coverage.models import Notice
+    from lms.core.models import NoticeKind
+    from lms.core.notices import notice_send, notified
 
     session = (
         ClassSession.objects.select_related("training_class__course").filter(pk=session_id).first()
@@ -72,20 +67,17 @@ def send_session_cancelled(session_id: int) -> int:
     if session is None or session.status != "cancelled":
         return 0
     key = f"session-{session_id}"
-    told = set(
-        Notice.objects.filter(kind="session_cancelled", key=key).values_list("user_id", flat=True)
-    )
-    sent = 0
     members = ClassMember.objects.filter(training_class_id=session.training_class_id)
-    for member in members.select_related("user").exclude(user_id__in=told):
-        user = member.user
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            context = {"session": session, "user": user, "site_url": site_url()}
-            subject = render_to_string(
-                "courses/classes/email/cancelled_subject.txt", context
-            ).strip()
-            body = render_to_string("courses/classes/email/cancelled_body.txt", context)
-        send_mail(subject, body, None, [user.email])
-        Notice.objects.create(user=user, kind="session_cancelled", key=key)
-        sent += 1
-    return sent
+    members = members.select_related("user").exclude(
+        user_id__in=notified(NoticeKind.SESSION_CANCELLED, key)
+    )
+    for member in members:
+        notice_send(
+            user=member.user,
+            kind=NoticeKind.SESSION_CANCELLED,
+            key=key,
+            subject_template="courses/classes/email/cancelled_subject.txt",
+            body_template="courses/classes/email/cancelled_body.txt",
+            context={"session": session},
+        )
+    return len(members)

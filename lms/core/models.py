@@ -109,3 +109,32 @@ class AuditEvent(KeptRecord, models.Model):
 
     def __str__(self):
         return f"{self.verb} {self.object_repr}"
+
+
+class NoticeKind(models.TextChoices):
+    MONTHLY_DIGEST = "monthly_digest", _("Thư tổng hợp hằng tháng")
+    MISSED_SESSION = "missed_session", _("Báo vắng buổi học")
+    SESSION_CANCELLED = "session_cancelled", _("Báo hủy buổi học")
+    TRANSITION = "transition", _("Mời học chuyển đổi phiên bản")
+
+
+class Notice(models.Model):
+    """One message sent to one person for one reason (a month, a session): a retried job skips
+    the people already written to, and nobody gets the same message twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    key = models.CharField(max_length=40)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thư đã gửi")
+        verbose_name_plural = _("thư đã gửi")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="notice_sent_once")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} → {self.user_id}"

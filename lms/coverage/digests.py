@@ -12,18 +12,15 @@ half-way is retried for the rest and nobody gets the same message twice.
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from courses.models import Attendance, Certificate, ClassSession
 from lms.accounts import roles
-from lms.core.links import site_url
+from lms.core.models import NoticeKind
+from lms.core.notices import notice_send, notified
 
 from . import selectors
-from .models import Notice, NoticeKind
 from .reports import export_filename, render_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,26 +36,22 @@ def _recipients(role: str):
     )
 
 
-def _already(kind: str, key: str) -> set[int]:
-    return set(Notice.objects.filter(kind=kind, key=key).values_list("user_id", flat=True))
-
-
 def _send(user, *, kind: str, key: str, template: str, context: dict, attachment=None) -> None:
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {"user": user, "site_url": site_url(), **context}
-        subject = render_to_string(f"coverage/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"coverage/email/{template}.txt", context)
-    message = EmailMessage(subject, body, to=[user.email])
-    if attachment:
-        message.attach(*attachment)
-    message.send()  # raises on an SMTP error: the job is retried for the people not yet written
-    Notice.objects.create(user=user, kind=kind, key=key)
+    notice_send(
+        user=user,
+        kind=kind,
+        key=key,
+        subject_template=f"coverage/email/{template}_subject.txt",
+        body_template=f"coverage/email/{template}.txt",
+        context=context,
+        attachment=attachment,
+    )
 
 
 def digests_send(*, month: dt.date) -> int:
     """Send this month's digests to everyone who has not had theirs; returns how many."""
     key = month.strftime("%Y-%m")
-    done = _already(NoticeKind.MONTHLY_DIGEST, key)
+    done = notified(NoticeKind.MONTHLY_DIGEST, key)
     tree = selectors.load_agency_tree()
     filters = selectors.CoverageFilter()
     sent = 0
@@ -144,7 +137,7 @@ def missed_sessions_notify(*, day: dt.date) -> int:
     for session in sessions:
         key = f"session-{session.pk}"
         absent = _absent_members(session)
-        done = _already(NoticeKind.MISSED_SESSION, key)
+        done = notified(NoticeKind.MISSED_SESSION, key)
         for user, scope in secretaries:
             theirs = [person for person in absent if person.agency_id in scope]
             if theirs and user.pk not in done:

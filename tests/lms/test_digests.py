@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from courses.models import Attendance, ClassSession
 from lms.accounts import roles
+from lms.core.models import Notice
 from lms.coverage.digests import digests_send, missed_sessions_notify
-from lms.coverage.models import Notice
 from lms.coverage.tasks import send_monthly_digests
 
 MONTH = dt.date(2026, 12, 1)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coverage', '0007_notice_transition'),
+        ('coverage', '0004_officers_keep_training_plans'),
     ]
 
     operations = [
