@@ -35,6 +35,7 @@ from lms.accounts.admin_views import can_manage_directory
 from lms.accounts.directory import COLUMNS
 from lms.accounts.directory_import import agencies_import
 from lms.accounts.models import Agency
+from lms.core.addresses import client_address
 from lms.core.uploads import check_upload
 from lms.coverage import selectors as coverage
 from lms.coverage.views import _narrow_to_agency, coverage_scope
@@ -229,7 +230,7 @@ def completions(request, filters: Query[TrainingFilters]):
     return _enrolments(request, filters, completed=True)
 
 
-def _certificate_row(certificate: Certificate, moment) -> dict:
+def _certificate_row(certificate: Certificate, moment, passed: dict) -> dict:
     return {
         "code": certificate.code,
         "email": certificate.user.email,
@@ -239,7 +240,7 @@ def _certificate_row(certificate: Certificate, moment) -> dict:
         "course_title": certificate.course_title,
         "track": certificate.track,
         "edition": certificate.edition,
-        "status": certificate_service.certificate_status(certificate, moment),
+        "status": certificate_service.certificate_status(certificate, moment, passed),
         "issued_at": certificate.issued_at,
         "expires_at": certificate.expires_at,
         "revoked_at": certificate.revoked_at,
@@ -261,16 +262,13 @@ def certificates(request, filters: Query[TrainingFilters]):
     )
     queryset = queryset.select_related(None).select_related("user", "course")
     moment = timezone.now()
+    passed = certificate_service.supersessions(moment)  # one query, not one per row
     return page(
         queryset,
         cursor=filters.cursor,
         limit=filters.limit,
-        row=lambda certificate: _certificate_row(certificate, moment),
+        row=lambda certificate: _certificate_row(certificate, moment, passed),
     )
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 @api.get(
@@ -282,7 +280,7 @@ def _client_ip(request) -> str:
 def certificate_verify(request, code: str):
     """Public check of a certificate code, as /verify/<code>/ shows it (same per-address limit)."""
     if rate_limit_exceeded(
-        f"verify:{_client_ip(request)}", limit=VERIFY_LIMIT_PER_MINUTE, period_seconds=60
+        f"verify:{client_address(request)}", limit=VERIFY_LIMIT_PER_MINUTE, period_seconds=60
     ):
         raise RateLimited
     certificate = Certificate.objects.filter(code=certificate_service.normalise_code(code)).first()
