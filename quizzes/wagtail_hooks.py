@@ -1,4 +1,8 @@
-"""Question banks in the Wagtail admin, and the "Nhập câu hỏi" (GIFT/Aiken) import view."""
+"""Question banks in the Wagtail admin, and the "Nhập câu hỏi" import view (GIFT, Aiken, Word,
+Excel)."""
+
+import base64
+import binascii
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +21,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from lms.accounts import roles
 from quizzes.forms import QuestionImportForm
 from quizzes.models import Question, QuestionBank, QuestionCategory
-from quizzes.services import QuizError, questions_import
+from quizzes.services import FILE_PARSERS, QuizError, questions_import
 
 IMPORT_ROLES = (roles.EDITOR, roles.DOST_OFFICER)
 
@@ -78,8 +82,8 @@ def _may_import(user) -> bool:
 def question_import_view(request):
     """Upload → preview of the parsed questions with located errors → confirm (all or nothing).
 
-    The file's text travels back in a hidden field so confirming imports exactly what was
-    previewed, without keeping uploads on the server.
+    The file's text (a Word or Excel file's bytes, in base64) travels back in a hidden field so
+    confirming imports exactly what was previewed, without keeping uploads on the server.
     """
     if not _may_import(request.user):
         raise PermissionDenied
@@ -87,7 +91,7 @@ def question_import_view(request):
     if request.method == "POST":
         confirm = request.POST.get("confirm") == "1"
         if confirm:
-            text = request.POST.get("text", "")
+            content = request.POST.get("text", "")
             fmt = request.POST.get("fmt", "")
             bank = request.POST.get("bank", "").strip()
         else:
@@ -95,12 +99,15 @@ def question_import_view(request):
             context["form"] = form
             if not form.is_valid():
                 return TemplateResponse(request, "quizzes/admin/import.html", context)
-            text, fmt, bank = (form.cleaned_data[k] for k in ("file", "fmt", "bank"))
+            content, fmt, bank = (form.cleaned_data[k] for k in ("file", "fmt", "bank"))
+            if isinstance(content, bytes):
+                content = base64.b64encode(content).decode("ascii")
         if not bank:
             messages.error(request, _("Hãy nhập tên ngân hàng câu hỏi."))
             return TemplateResponse(request, "quizzes/admin/import.html", context)
         try:
-            result = questions_import(bank_name=bank, text=text, fmt=fmt, dry_run=not confirm)
+            source = _import_source(fmt, content)
+            result = questions_import(bank_name=bank, fmt=fmt, dry_run=not confirm, **source)
         except QuizError as error:
             messages.error(request, str(error))
             return TemplateResponse(request, "quizzes/admin/import.html", context)
@@ -114,8 +121,18 @@ def question_import_view(request):
                 % {"n": len(result.questions), "bank": bank},
             )
             return redirect(reverse("wagtailsnippets_quizzes_question:list"))
-        context.update(preview=result, text=text, fmt=fmt, bank=bank)
+        context.update(preview=result, text=content, fmt=fmt, bank=bank)
     return TemplateResponse(request, "quizzes/admin/import.html", context)
+
+
+def _import_source(fmt: str, content: str) -> dict:
+    """questions_import's `text`, or `data` decoded from the base64 the preview sent back."""
+    if fmt not in FILE_PARSERS:
+        return {"text": content}
+    try:
+        return {"data": base64.b64decode(content, validate=True)}
+    except (binascii.Error, ValueError):
+        raise QuizError(_("Tệp gửi lại không đọc được; hãy tải tệp lên lại.")) from None
 
 
 @hooks.register("register_admin_urls")
