@@ -14,11 +14,25 @@ from django.utils.translation import gettext_lazy
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    MultiFieldPanel,
+    ObjectList,
+)
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms.accounts import roles
+from quizzes.admin_forms import (
+    ANSWER_ROWS,
+    PAIR_ROWS,
+    ROW_FIELDS,
+    QuestionAdminForm,
+    answer_field,
+    pair_field,
+)
 from quizzes.forms import QuestionImportForm
 from quizzes.models import Question, QuestionBank, QuestionCategory
 from quizzes.services import FILE_PARSERS, QuizError, questions_import
@@ -43,6 +57,15 @@ class QuestionCategoryViewSet(SnippetViewSet):
     search_fields = ["path", "name"]
 
 
+ANSWERS_HELP = gettext_lazy(
+    "Một đáp án / nhiều đáp án: mỗi phương án một dòng “Đáp án”, điểm 100 cho phương án đúng "
+    "(nhiều đáp án: chia 100 cho các phương án đúng, ví dụ 50 và 50; phương án sai có thể âm). "
+    "Đúng/Sai: chọn ở ô “Đáp án đúng”. Trả lời ngắn: mỗi cách trả lời được chấp nhận một dòng. "
+    "Câu số: đáp án là một số, kèm sai số cho phép. Ghép đôi: điền các cặp vế trái – vế phải. "
+    "Tự luận và mô tả: không cần đáp án."
+)
+
+
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
@@ -50,18 +73,38 @@ class QuestionViewSet(SnippetViewSet):
     list_display = ["name", "qtype", "category", "bank", "default_mark"]
     list_filter = ["bank", "category", "qtype"]
     search_fields = ["name", "text"]
-    panels = [
-        FieldPanel("bank"),
-        FieldPanel("category"),
-        FieldPanel("qtype"),
-        FieldPanel("name"),
-        FieldPanel("text"),
-        FieldPanel("text_format"),
-        FieldPanel("answers"),
-        FieldPanel("general_feedback"),
-        FieldPanel("default_mark"),
-        FieldPanel("shuffle_answers"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("bank"),
+            FieldPanel("category"),
+            FieldPanel("qtype"),
+            FieldPanel("name"),
+            FieldPanel("text"),
+            FieldPanel("text_format"),
+            HelpPanel(content=ANSWERS_HELP, heading=gettext_lazy("Đáp án")),
+            FieldPanel("true_false_answer"),
+            *(
+                MultiFieldPanel(
+                    [FieldPanel(answer_field(i, name)) for name in ROW_FIELDS],
+                    heading=gettext_lazy("Đáp án %(n)s") % {"n": i + 1},
+                )
+                for i in range(ANSWER_ROWS)
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(
+                        [FieldPanel(pair_field(i, "left")), FieldPanel(pair_field(i, "right"))]
+                    )
+                    for i in range(PAIR_ROWS)
+                ],
+                heading=gettext_lazy("Cặp ghép đôi"),
+            ),
+            FieldPanel("general_feedback"),
+            FieldPanel("default_mark"),
+            FieldPanel("shuffle_answers"),
+        ],
+        base_form_class=QuestionAdminForm,
+    )
 
 
 class QuestionBankGroup(SnippetViewSetGroup):
