@@ -1,7 +1,6 @@
 """Question, answer and feedback HTML is cleaned to an allow-list through every door that writes
 a question (import command, admin import, admin form, model save) and again when shown."""
 
-
 import pytest
 
 from django.apps import apps
