@@ -80,6 +80,15 @@ class QuestionAdminForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk and too_many_rows(self.instance.qtype, self.instance.answers or []):
+            # Saving would silently drop the answers beyond the rows on screen.
+            raise forms.ValidationError(
+                _(
+                    "Câu hỏi này có nhiều đáp án hoặc cặp hơn số dòng của trình soạn thảo "
+                    "(%(n)s); hãy sửa bằng cách xuất và nhập lại tệp GIFT."
+                )
+                % {"n": ANSWER_ROWS}
+            )
         qtype = cleaned.get("qtype")
         if qtype:
             answers, errors = answers_from_rows(qtype, cleaned, self.instance.answers or [])
@@ -98,6 +107,11 @@ _ROWS = {k: v for i in range(ANSWER_ROWS) for k, v in _row_fields(i).items()}
 _PAIRS = {k: v for i in range(PAIR_ROWS) for k, v in _pair_fields(i).items()}
 QuestionAdminForm.declared_fields.update(_ROWS | _PAIRS)
 QuestionAdminForm.base_fields.update(_ROWS | _PAIRS)
+
+
+def too_many_rows(qtype: str, answers: list[dict]) -> bool:
+    rows = PAIR_ROWS if qtype == QuestionType.MATCHING else ANSWER_ROWS
+    return qtype != QuestionType.TRUE_FALSE and len(answers) > rows
 
 
 def _percent(fraction) -> float:

@@ -199,3 +199,17 @@ def test_editing_a_question_leaves_a_started_attempt_alone(client, editor, bank_
     still = next(q for q in attempt.questions if q["id"] == frozen["id"])
     assert still == frozen
     assert attempt_submit(attempt=attempt, responses=right_answers(attempt)).percent == 100
+
+
+def test_a_question_with_more_answers_than_rows_is_not_cut_short(client, editor, bank):
+    answers = [{"text": f"Phương án {n}", "fraction": 0.0, "feedback": ""} for n in range(10)]
+    answers[0]["fraction"] = 1.0
+    question = Question.objects.create(
+        bank=bank, qtype="single_choice", name="Dài", text="Mười phương án", answers=answers
+    )
+    client.force_login(editor)
+    data = form(bank, "single_choice", **rows(("a", 100), ("b", 0)))
+    response = client.post(reverse(EDIT, args=[question.pk]), data)
+    assert response.status_code == 200 and "tệp GIFT" in response.content.decode()
+    question.refresh_from_db()
+    assert question.answers == answers
