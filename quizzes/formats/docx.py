@@ -34,6 +34,7 @@ _KEYWORDS = (
     ("category", re.compile(r"(?:nhóm(?:\s+câu\s+hỏi)?|category)\s*[:：]\s*(.*)", re.I | re.S)),
 )
 _HEADING_RE = re.compile(r"heading\s*(\d)", re.I)
+_SAME_LINE_OPTIONS = re.compile(r"(?:\t|\s{2,})+(?=[A-Ha-h][.)]\s)")
 WORD_PACKAGE_MEMBER = "word/document.xml"
 
 
@@ -162,7 +163,10 @@ class _Reader:
                 return
         option = _OPTION_RE.fullmatch(text)
         if option and self.draft is not None and self.continues != "feedback":
-            self._option(option.group(1).upper(), nfc(option.group(2)), line)
+            # Short options often share a line: "A. 3    B. 5    C. 7" (tabs or spaces).
+            for piece in _SAME_LINE_OPTIONS.split(text):
+                option = _OPTION_RE.fullmatch(piece.strip())
+                self._option(option.group(1).upper(), nfc(option.group(2)), line)
         elif self.draft is None:
             if option:
                 self.fail(line.number, _("phương án đứng trước mọi câu hỏi"))

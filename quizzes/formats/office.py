@@ -37,6 +37,7 @@ _SEPARATORS = re.compile(r"[,;/+&]|\bvà\b|\band\b", re.IGNORECASE)
 _NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
 _NUMERICAL_RE = re.compile(rf"({_NUMBER})\s*(?:(?:±|\+/-|\+-)\s*({_NUMBER}))?")
 _ARROWS = ("->", "→", "=>")
+_LABELLED_ANSWER_RE = re.compile(r"([A-Za-z])\s*[.)]\s+\S.*", re.S)
 ALTERNATIVES_SEPARATOR = " | "
 MAX_OPTIONS = 26
 
@@ -171,8 +172,13 @@ def right_options(draft: Draft) -> list[int]:
     for i, option in enumerate(options):
         if _same(option.text, answer):
             return [i]
-    tokens = _SEPARATORS.sub(" ", answer).split()
     letters = [option.letter.upper() for option in options]
+    labelled = _LABELLED_ANSWER_RE.fullmatch(answer)  # "B. Chất lượng": the letter decides
+    if labelled and labelled.group(1).upper() in letters:
+        return [letters.index(labelled.group(1).upper())]
+    tokens = _SEPARATORS.sub(" ", answer).split()
+    if len(tokens) == 1 and tokens[0].isupper() and len(set(tokens[0])) == len(tokens[0]):
+        tokens = list(tokens[0])  # "AC", as some trainers write two right answers
     if tokens and all(len(token) == 1 and token.isalpha() for token in tokens):
         unknown = [token for token in tokens if token.upper() not in letters]
         if not unknown:

@@ -275,3 +275,22 @@ def test_samples_read_cleanly_and_survive_a_round_trip(name, parse, write, write
     reread = (parse_docx if write_back is write_docx else parse_xlsx)(write_back(questions))
     assert reread.errors == []
     assert same(reread.questions) == same(questions)
+
+
+def test_word_reads_short_options_sharing_a_line_and_labelled_or_compact_keys():
+    result = parse_docx(
+        word(
+            "Câu 1: ISO 9001:2015 có bao nhiêu điều khoản?",
+            "A. 8\tB. 10\tC. 12        D. 14",
+            "Đáp án: B. 10",
+            "Câu 2: Chọn hai",
+            "A. x    B. y    C. z",
+            "Đáp án: AC",
+        )
+    )
+    assert result.errors == []
+    first, second = result.questions
+    assert [a["text"] for a in first.answers] == ["8", "10", "12", "14"]
+    assert [a["fraction"] for a in first.answers] == [0.0, 1.0, 0.0, 0.0]
+    assert second.qtype == "multiple_choice"
+    assert [a["fraction"] > 0 for a in second.answers] == [True, False, True]
