@@ -8,6 +8,7 @@ started.
 """
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -34,7 +35,7 @@ def _row_fields(index: int) -> dict[str, forms.Field]:
     number = index + 1
     return {
         answer_field(index, "text"): forms.CharField(
-            label=_("Đáp án %(n)s") % {"n": number},
+            label=format_lazy("{} {}", _("Đáp án"), number),
             required=False,
             widget=forms.Textarea(attrs={"rows": 2}),
         ),
@@ -58,10 +59,10 @@ def _pair_fields(index: int) -> dict[str, forms.Field]:
     number = index + 1
     return {
         pair_field(index, "left"): forms.CharField(
-            label=_("Vế trái %(n)s") % {"n": number}, required=False
+            label=format_lazy("{} {}", _("Vế trái"), number), required=False
         ),
         pair_field(index, "right"): forms.CharField(
-            label=_("Vế phải %(n)s") % {"n": number}, required=False
+            label=format_lazy("{} {}", _("Vế phải"), number), required=False
         ),
     }
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -86,7 +87,7 @@ class QuestionViewSet(SnippetViewSet):
             *(
                 MultiFieldPanel(
                     [FieldPanel(answer_field(i, name)) for name in ROW_FIELDS],
-                    heading=gettext_lazy("Đáp án %(n)s") % {"n": i + 1},
+                    heading=format_lazy("{} {}", gettext_lazy("Đáp án"), i + 1),
                 )
                 for i in range(ANSWER_ROWS)
             ),
