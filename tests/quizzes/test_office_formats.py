@@ -9,6 +9,8 @@ import docx
 import pytest
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import RGBColor
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from lms.core.spreadsheets import ImportLimits
@@ -294,3 +296,43 @@ def test_word_reads_short_options_sharing_a_line_and_labelled_or_compact_keys():
     assert [a["fraction"] for a in first.answers] == [0.0, 1.0, 0.0, 0.0]
     assert second.qtype == "multiple_choice"
     assert [a["fraction"] > 0 for a in second.answers] == [True, False, True]
+
+
+WORD_LINES = [
+    "Nhóm: Nhận thức",
+    "Câu 1: ISO 9001?",
+    "A. Chất lượng",
+    "B) Môi trường",
+    "Đáp án: A",
+    "Loại: Số",
+    "Điểm: 2",
+    "Giải thích: x",
+    "A. P -> Plan",
+    "Đáp án: 3,5 ± 0,1",
+    "Question 2. Đúng hay sai",
+    "a. Đúng\tb. Sai",
+    "ĐA: Đúng",
+    "",
+]
+FEW = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@FEW
+@given(st.lists(st.sampled_from(WORD_LINES), max_size=25), st.booleans())
+def test_word_and_excel_readers_never_crash_and_locate_their_errors(lines, as_excel):
+    if as_excel:
+        table = [["Câu hỏi", "Loại", "A", "B", "Đáp án", "Điểm"]]
+        table += [[line, *lines[i : i + 5]] for i, line in enumerate(lines)]
+        result, limit = parse_xlsx(excel(*table)), len(table)
+    else:
+        result, limit = parse_docx(word(*lines)), len(lines)
+    for error in result.errors:
+        assert 0 <= error.line <= limit and error.message.strip()
+    assert result.questions or result.errors
+
+
+@FEW
+@given(st.binary(max_size=500))
+def test_word_and_excel_readers_survive_random_bytes(data):
+    assert parse_docx(b"PK\x03\x04" + data).errors
+    assert parse_xlsx(b"PK\x03\x04" + data).errors
