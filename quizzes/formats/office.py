@@ -17,7 +17,7 @@ from .base import translate as _
 
 # First name of each type is what the writers put in "Loại"; all are accepted on import.
 TYPE_NAMES = {
-    "single_choice": ("Một đáp án", "Trắc nghiệm", "Một lựa chọn", "single choice"),
+    "single_choice": ("Một đáp án", "Một lựa chọn", "single choice"),
     "multiple_choice": ("Nhiều đáp án", "Nhiều lựa chọn", "multiple choice"),
     "true_false": ("Đúng/Sai", "true/false"),
     "short_answer": ("Trả lời ngắn", "Điền từ", "Điền khuyết", "short answer"),
@@ -29,6 +29,8 @@ TYPE_NAMES = {
 _TYPE_LOOKUP = {
     header_key(name): qtype for qtype, names in TYPE_NAMES.items() for name in (*names, qtype)
 }
+# "Trắc nghiệm" is any choice question: one right answer or several, as the key says.
+_ANY_CHOICE = {header_key(name) for name in ("Trắc nghiệm", "Lựa chọn", "choice")}
 TRUE_WORD, FALSE_WORD = "Đúng", "Sai"
 _TRUE_KEYS = {"dung", "true", "d"}
 _FALSE_KEYS = {"sai", "false", "s"}
@@ -118,7 +120,7 @@ def build_question(draft: Draft) -> ParsedQuestion:
 
 
 def _qtype(draft: Draft) -> str:
-    if draft.type_name.strip():
+    if draft.type_name.strip() and header_key(draft.type_name) not in _ANY_CHOICE:
         qtype = _TYPE_LOOKUP.get(header_key(draft.type_name))
         if qtype is None:
             names = ", ".join(names[0] for names in TYPE_NAMES.values())
@@ -130,7 +132,11 @@ def _qtype(draft: Draft) -> str:
         return qtype
     if draft.options:
         words = [header_key(option.text) for option in draft.options]
-        return "true_false" if words in (["dung", "sai"], ["sai", "dung"]) else "single_choice"
+        if words in (["dung", "sai"], ["sai", "dung"]) and not draft.type_name.strip():
+            return "true_false"
+        return "single_choice"
+    if draft.type_name.strip():  # "Trắc nghiệm" without options
+        return "single_choice"
     if draft.answer is not None and header_key(draft.answer) in {"dung", "sai"}:
         return "true_false"
     return "short_answer"
@@ -194,7 +200,8 @@ def _choice(draft: Draft, qtype: str) -> tuple[list[dict], str]:
     if len(draft.options) < 2:
         raise QuestionError(draft.line, _("câu trắc nghiệm cần ít nhất 2 phương án"))
     right = right_options(draft)
-    if qtype == "single_choice" and len(right) > 1 and draft.type_name.strip():
+    explicit = _TYPE_LOOKUP.get(header_key(draft.type_name)) == "single_choice"
+    if qtype == "single_choice" and len(right) > 1 and explicit:
         raise QuestionError(
             draft.line,
             _("câu một đáp án nhưng có %(n)s đáp án đúng; đổi “Loại” thành “Nhiều đáp án”")

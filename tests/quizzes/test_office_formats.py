@@ -336,3 +336,18 @@ def test_word_and_excel_readers_never_crash_and_locate_their_errors(lines, as_ex
 def test_word_and_excel_readers_survive_random_bytes(data):
     assert parse_docx(b"PK\x03\x04" + data).errors
     assert parse_xlsx(b"PK\x03\x04" + data).errors
+
+
+def test_excel_type_trac_nghiem_takes_one_or_several_right_answers():
+    result = parse_xlsx(
+        excel(
+            ["Câu hỏi", "Loại", "A", "B", "C", "Đáp án"],
+            ["Một", "Trắc nghiệm", "x", "y", "z", "B"],
+            ["Hai", "Trắc nghiệm", "x", "y", "z", "A, C"],
+            ["Ba", "Một đáp án", "x", "y", "z", "A, C"],
+        )
+    )
+    assert [q.qtype for q in result.questions] == ["single_choice", "multiple_choice"]
+    assert [(e.line, e.message[:30]) for e in result.errors] == [
+        (4, "câu một đáp án nhưng có 2 đáp "),
+    ]
