@@ -216,7 +216,10 @@ def _answer_rows(qtype: str, cleaned: dict):
 
 
 def _answer(qtype: str, i: int, row: dict):
-    fraction = float(row["percent"] or 0) / 100
+    percent = row["percent"]
+    if percent is None:  # left blank: a typed answer is right, a choice is wrong
+        percent = 0 if qtype in CHOICE_TYPES else 100
+    fraction = float(percent) / 100
     feedback = (row["feedback"] or "").strip()
     text = row["text"].strip()
     if qtype != QuestionType.NUMERICAL:

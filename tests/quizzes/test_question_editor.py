@@ -124,6 +124,7 @@ def test_true_false_is_a_choice_not_json(client, editor, bank):
 
 def test_short_answer_accepts_each_row(client, editor, bank):
     extra = rows(("ISO 9001", 100), ("TCVN ISO 9001", 100))
+    extra["answer_1_percent"] = ""  # blank: a typed answer is right
     assert create(client, editor, bank, "short_answer", **extra).status_code == 302
     question = Question.objects.get()
     assert grade(question, lambda q: "tcvn iso 9001") == 1.0
