@@ -39,10 +39,15 @@ def bank_as_gift(bank: QuestionBank) -> str:
 WRITERS = {"gift": write_gift, "docx": write_docx, "xlsx": write_xlsx}
 
 
+def bank_questions(bank: QuestionBank) -> list[ParsedQuestion]:
+    """The bank's questions in export order (category, then creation)."""
+    questions = bank.questions.select_related("category").order_by("category__path", "pk")
+    return [parsed_from_question(q) for q in questions]
+
+
 def bank_export(bank: QuestionBank, fmt: str) -> str | bytes:
     """The bank as GIFT text, or as the bytes of a Word or Excel file, in category order."""
-    questions = bank.questions.select_related("category").order_by("category__path", "pk")
-    return WRITERS[fmt]([parsed_from_question(q) for q in questions])
+    return WRITERS[fmt](bank_questions(bank))
 
 
 def quizzes_for_results(user):

@@ -148,10 +148,11 @@ def _mark(draft: Draft) -> float:
     try:
         mark = _number(draft.mark.strip())
     except ValueError:
-        mark = 0.0
-    if not 0 < mark <= 1000:
+        mark = -1.0
+    if not 0 <= mark <= 1000:  # 0: a description carries no mark
         raise QuestionError(
-            draft.line, _("điểm “%(value)s” không phải số dương") % {"value": draft.mark.strip()}
+            draft.line,
+            _("điểm “%(value)s” phải là một số từ 0 đến 1000") % {"value": draft.mark.strip()},
         )
     return mark
 
@@ -346,3 +347,19 @@ def written_parts(question: ParsedQuestion) -> dict:
         "mark": mark,
         "feedback": question.general_feedback,
     }
+
+
+ROUND_TRIP_FIELDS = ("qtype", "name", "text", "category", "answers", "general_feedback")
+
+
+def lost_in_round_trip(questions: list[ParsedQuestion], reread: list[ParsedQuestion]) -> int:
+    """How many questions a Word/Excel copy does not give back as they were (names, per-answer
+    feedback, partial marks, markup: what the layouts cannot hold)."""
+    if len(reread) != len(questions):
+        return len(questions)
+
+    def key(question: ParsedQuestion) -> tuple:
+        values = tuple(getattr(question, name) for name in ROUND_TRIP_FIELDS)
+        return (*values, round(question.default_mark, 2))
+
+    return sum(key(a) != key(b) for a, b in zip(questions, reread, strict=True))

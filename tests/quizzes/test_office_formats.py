@@ -248,7 +248,7 @@ def test_excel_errors_are_located_by_row():
     assert [(e.line, e.message[:20]) for e in result.errors] == [
         (2, "câu hỏi thiếu đáp án"),
         (3, "câu hỏi không có nội"),
-        (4, "điểm “-1” không phải"),
+        (4, "điểm “-1” phải là mộ"),
     ]
 
 

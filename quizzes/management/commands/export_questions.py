@@ -2,8 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from quizzes.formats.office import lost_in_round_trip
 from quizzes.models import QuestionBank
-from quizzes.selectors import WRITERS, bank_export
+from quizzes.selectors import WRITERS, bank_export, bank_questions
+from quizzes.services import parse_questions
 
 
 class Command(BaseCommand):
@@ -35,3 +37,17 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{output}: cannot write ({exc.strerror})") from None
         self.stderr.write(f"Wrote {found.questions.count()} question(s) to {output}")
+        if isinstance(content, bytes):
+            self._warn_losses(found, content, fmt)
+
+    def _warn_losses(self, bank, content: bytes, fmt: str) -> None:
+        """Read the file back: say how many questions the Word/Excel copy does not keep whole."""
+        reread = parse_questions(data=content, fmt=fmt).questions
+        lost = lost_in_round_trip(bank_questions(bank), reread)
+        if lost:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{lost} question(s) are not kept whole in {fmt} (question names, per-answer "
+                    "feedback, partial marks or markup); export GIFT for a full copy"
+                )
+            )
