@@ -1,6 +1,7 @@
 """Demo steps of the quizzes area, run by `load_demo` after the course pages exist.
 
-One question bank per track from fixtures/question_banks/<track>.gift, one quiz per Vietnamese
+One question bank per track from fixtures/question_banks/<track>.gift (and one from the Word and
+Excel samples there), one quiz per Vietnamese
 course (settings from the `quiz:` section of fixtures/courses/<track>.yaml), and attempts by
 the extra demo trainees, passing and failing. Running it again changes nothing.
 """
@@ -54,6 +55,28 @@ def load_question_banks(*, fixtures: Path, stdout) -> str:
             raise ValueError(f"{path}:{first.line}: {first.message}")
         loaded += sum(result.counts.values())
     return f"Question banks: {loaded} questions imported, {skipped} bank(s) already loaded"
+
+
+# The samples of the Word and Excel layouts trainers use, imported into one bank of their own.
+OFFICE_BANK = "ISO 9001 – Word và Excel"
+OFFICE_SAMPLES = (("iso9001_word.docx", "docx"), ("iso9001_excel.xlsx", "xlsx"))
+
+
+@transaction.atomic
+def load_office_bank(*, fixtures: Path, stdout) -> str:
+    if _bank_question_count(OFFICE_BANK):
+        return f"Question bank '{OFFICE_BANK}' already loaded"
+    loaded = 0
+    for name, fmt in OFFICE_SAMPLES:
+        path = fixtures / "question_banks" / name
+        if not path.exists():
+            continue
+        result = questions_import(bank_name=OFFICE_BANK, data=path.read_bytes(), fmt=fmt)
+        if result.errors:
+            first = result.errors[0]
+            raise ValueError(f"{path}:{first.line}: {first.message}")
+        loaded += sum(result.counts.values())
+    return f"Question bank '{OFFICE_BANK}': {loaded} questions imported from Word and Excel"
 
 
 def _bank_question_count(name: str) -> int:
@@ -159,4 +182,4 @@ def load_attempts(*, fixtures: Path, stdout) -> str:
     return f"Quiz attempts: {made} demo attempts submitted"
 
 
-STEPS = [load_question_banks, load_quizzes, load_attempts]
+STEPS = [load_question_banks, load_office_bank, load_quizzes, load_attempts]

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from lms.accounts import roles
-from quizzes.formats import ParsedQuestion, write_gift
+from quizzes.formats import ParsedQuestion, write_docx, write_gift, write_xlsx
 from quizzes.grading import (
     best_numerical_answer,
     best_short_answer,
@@ -33,8 +33,21 @@ def parsed_from_question(question: Question) -> ParsedQuestion:
 
 
 def bank_as_gift(bank: QuestionBank) -> str:
+    return bank_export(bank, "gift")
+
+
+WRITERS = {"gift": write_gift, "docx": write_docx, "xlsx": write_xlsx}
+
+
+def bank_questions(bank: QuestionBank) -> list[ParsedQuestion]:
+    """The bank's questions in export order (category, then creation)."""
     questions = bank.questions.select_related("category").order_by("category__path", "pk")
-    return write_gift([parsed_from_question(q) for q in questions])
+    return [parsed_from_question(q) for q in questions]
+
+
+def bank_export(bank: QuestionBank, fmt: str) -> str | bytes:
+    """The bank as GIFT text, or as the bytes of a Word or Excel file, in category order."""
+    return WRITERS[fmt](bank_questions(bank))
 
 
 def quizzes_for_results(user):

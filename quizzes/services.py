@@ -17,7 +17,14 @@ from courses.models import Enrolment, EnrolmentStatus
 from lms.core.audit import AuditKind, audit_record
 from lms.core.queue import enqueue
 from quizzes import grading
-from quizzes.formats import FormatError, ParsedQuestion, parse_aiken, parse_gift
+from quizzes.formats import (
+    FormatError,
+    ParsedQuestion,
+    parse_aiken,
+    parse_docx,
+    parse_gift,
+    parse_xlsx,
+)
 from quizzes.models import (
     Attempt,
     AttemptStatus,
@@ -417,9 +424,14 @@ class ImportResult:
 
 
 PARSERS = {"gift": parse_gift, "aiken": parse_aiken}
+# Word and Excel files are read from their bytes, not from text.
+FILE_PARSERS = {"docx": parse_docx, "xlsx": parse_xlsx}
+IMPORT_FORMATS = (*PARSERS, *FILE_PARSERS)
 
 
-def parse_questions(*, text: str, fmt: str):
+def parse_questions(*, text: str = "", data: bytes = b"", fmt: str):
+    if fmt in FILE_PARSERS:
+        return FILE_PARSERS[fmt](data)
     if fmt not in PARSERS:
         raise QuizError(_("Định dạng không hỗ trợ: %(fmt)s") % {"fmt": fmt})
     return PARSERS[fmt](text)
@@ -494,9 +506,15 @@ def _question_row(bank: QuestionBank, parsed: ParsedQuestion, cache: dict) -> Qu
 
 
 def questions_import(
-    *, bank_name: str, text: str, fmt: str, dry_run: bool = False, actor=None
+    *,
+    bank_name: str,
+    fmt: str,
+    text: str = "",
+    data: bytes = b"",
+    dry_run: bool = False,
+    actor=None,
 ) -> ImportResult:
-    """Import GIFT/Aiken text into a bank (created when missing).
+    """Import GIFT/Aiken `text` or a Word/Excel file's `data` into a bank (created when missing).
 
     Invariants: all or nothing — a file with any error, or a dry run, writes no row; category
     paths stay within MAX_CATEGORY_DEPTH levels and the column lengths; question, answer and
@@ -506,7 +524,7 @@ def questions_import(
     """
     named = QuestionBank(name=bank_name)
     named.clean()
-    parsed = parse_questions(text=text, fmt=fmt)
+    parsed = parse_questions(text=text, data=data, fmt=fmt)
     errors = sorted(
         [*parsed.errors, *_category_errors(parsed.questions)], key=lambda error: error.line
     )

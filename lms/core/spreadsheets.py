@@ -28,6 +28,7 @@ __all__ = [
     "CODES",
     "ImportLimits",
     "SpreadsheetRefused",
+    "check_package",
     "check_table_extent",
     "check_workbook",
     "describe",
@@ -120,13 +121,20 @@ def check_workbook(data: bytes, *, limits: ImportLimits) -> None:
     """Raise SpreadsheetRefused unless every member of the XLSX package inflates within the caps
     (counted while inflating: headers are not trusted) and every worksheet stays within the row
     and column caps, by its declared dimension and by its cells. Holds one chunk at a time."""
+    # Without xl/workbook.xml it is an .xlsb or .ods: sheets we cannot scan.
+    check_package(data, limits=limits, required_member="xl/workbook.xml")
+
+
+def check_package(data: bytes, *, limits: ImportLimits, required_member: str) -> None:
+    """`check_workbook` for any Office package (a Word .docx names "word/document.xml"): the
+    same member, size, ratio and DTD checks; a worksheet part inside is held to the row caps."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:  # BytesIO shares, does not copy
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as error:
         raise SpreadsheetRefused("archive_damaged", {}) from error
-    if "xl/workbook.xml" not in {member.filename for member in members}:
-        raise SpreadsheetRefused("archive_damaged", {})  # .xlsb, .ods: sheets we cannot scan
+    if required_member not in {member.filename for member in members}:
+        raise SpreadsheetRefused("archive_damaged", {})
     if len(members) > limits.max_members:
         raise SpreadsheetRefused("archive_too_large", _size_params(limits))
     if sum(member.file_size for member in members) > limits.max_uncompressed_bytes:

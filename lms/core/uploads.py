@@ -26,9 +26,12 @@ def _peek(file, size: int | None = None) -> bytes:
     return data
 
 
-def _is_xlsx(file) -> bool:
-    # An .xlsx is a ZIP package whose manifest names a workbook; anything else would only fail
-    # deeper inside openpyxl with a message nobody can act on.
+# An Office file is a ZIP package whose manifest names its main part; anything else would only
+# fail deeper inside openpyxl or python-docx with a message nobody can act on.
+PACKAGE_MAIN_PART = {".xlsx": "xl/workbook.xml", ".docx": "word/document.xml"}
+
+
+def _is_package(file, main_part: str) -> bool:
     try:
         file.seek(0)
         with zipfile.ZipFile(file) as package:
@@ -37,7 +40,11 @@ def _is_xlsx(file) -> bool:
         return False
     finally:
         file.seek(0)
-    return "[Content_Types].xml" in names and "xl/workbook.xml" in names
+    return "[Content_Types].xml" in names and main_part in names
+
+
+def _is_xlsx(file) -> bool:
+    return _is_package(file, PACKAGE_MAIN_PART[".xlsx"])
 
 
 def check_upload(file, *, allowed=(".csv", ".xlsx"), max_bytes: int = DEFAULT_MAX_BYTES) -> None:
@@ -68,6 +75,15 @@ def check_upload(file, *, allowed=(".csv", ".xlsx"), max_bytes: int = DEFAULT_MA
             _(
                 "Tệp “%(name)s” không phải bảng tính Excel (.xlsx) hợp lệ. "
                 "Hãy mở tệp bằng Excel và lưu lại dạng .xlsx hoặc .csv."
+            )
+            % {"name": name},
+            code="content",
+        )
+    if suffix == ".docx" and not _is_package(file, PACKAGE_MAIN_PART[".docx"]):
+        raise ValidationError(
+            _(
+                "Tệp “%(name)s” không phải tài liệu Word (.docx) hợp lệ. "
+                "Hãy mở tệp bằng Word và lưu lại dạng .docx."
             )
             % {"name": name},
             code="content",

@@ -80,3 +80,17 @@ def shorten(text: str, length: int = 40) -> str:
     """A piece of user text short enough to quote inside an error message."""
     text = _SPACE_RE.sub(" ", text).strip()
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def translate(message: str) -> str:
+    """The Vietnamese source message in the active language when Django runs, as is otherwise.
+
+    Imported as `_` by the Word and Excel readers, so the catalogue picks their messages up
+    while the readers stay importable and testable without Django.
+    """
+    try:
+        from django.conf import settings
+        from django.utils.translation import gettext
+    except ImportError:  # pragma: no cover - Django is always installed here
+        return message
+    return gettext(message) if settings.configured else message

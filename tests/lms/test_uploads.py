@@ -63,10 +63,17 @@ def test_bulk_enrolment_refuses_bad_files(client, trainer, course, name, data, m
     assert not Enrolment.objects.exists()
 
 
+def _xlsx_bytes() -> bytes:
+    return (ROSTER_FILES / "import_title_rows.xlsx").read_bytes()
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        pytest.param("cau-hoi.xlsx", b"PK\x03\x04", "không đúng loại", id="wrong-extension"),
+        pytest.param("cau-hoi.pdf", b"%PDF-1.4", "không đúng loại", id="wrong-extension"),
+        pytest.param("cau-hoi.xlsx", b"PK\x03\x04", "không phải bảng tính", id="broken-xlsx"),
+        pytest.param("cau-hoi.docx", b"PK\x03\x04", "không phải tài liệu Word", id="broken-docx"),
+        pytest.param("cau-hoi.docx", _xlsx_bytes(), "không phải tài liệu Word", id="xlsx-as-docx"),
         pytest.param("cau-hoi.gift", b"::Q:: x {T}\n" * 500_000, "quá lớn", id="oversize"),
         pytest.param(
             "cau-hoi.txt", os.urandom(2048) + b"\x00", "không phải tệp văn bản", id="binary"

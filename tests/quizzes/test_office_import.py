@@ -1,0 +1,169 @@
+"""Word and Excel banks through import_questions, export_questions, the admin import and the
+demo loader, on real files."""
+
+import io
+from io import StringIO
+from pathlib import Path
+
+import docx
+import pytest
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from quizzes import demo
+from quizzes.models import Question, QuestionBank, QuestionCategory
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+SAMPLES = FIXTURES / "question_banks"
+WORD = SAMPLES / "iso9001_word.docx"
+EXCEL = SAMPLES / "iso9001_excel.xlsx"
+COMPARED = ("qtype", "name", "text", "text_format", "answers", "general_feedback", "default_mark")
+URL = "/admin/questions/import/"
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def stored(bank: str) -> list[tuple]:
+    # The export writes the bank in category order.
+    rows = Question.objects.filter(bank__name=bank).order_by("category__path", "pk")
+    return [
+        (*(getattr(q, f) for f in COMPARED), q.category.path if q.category else "") for q in rows
+    ]
+
+
+def broken_word() -> bytes:
+    document = docx.Document()
+    for text in ("Câu 1: Đủ", "A. x", "B. y", "Đáp án: A", "Câu 2: Thiếu đáp án", "A. x", "B. y"):
+        document.add_paragraph(text)
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+def test_import_word_prints_counts_per_type_and_creates_categories(db):
+    out, _err = run("import_questions", str(WORD), "--format", "docx", "--bank", "Word")
+    assert "single_choice: 3" in out and "multiple_choice: 1" in out and "essay: 1" in out
+    assert "Imported 8 question(s) into 'Word'" in out
+    bank = QuestionBank.objects.get(name="Word")
+    assert set(QuestionCategory.objects.filter(bank=bank).values_list("path", flat=True)) == {
+        "Nhận thức chung",
+        "Xây dựng hệ thống",
+    }
+
+
+def test_import_excel_dry_run_writes_nothing(db):
+    out, _err = run(
+        "import_questions", str(EXCEL), "--format", "xlsx", "--bank", "Excel", "--dry-run"
+    )
+    assert "matching: 1" in out and "6 question(s) would be imported" in out
+    assert not QuestionBank.objects.exists()
+
+
+def test_import_word_with_an_error_names_the_paragraph_and_imports_nothing(db, tmp_path):
+    path = tmp_path / "cau-hoi.docx"
+    path.write_bytes(broken_word())
+    with pytest.raises(CommandError, match="1 error"):
+        call_command(
+            "import_questions",
+            str(path),
+            "--format",
+            "docx",
+            "--bank",
+            "B",
+            stderr=(err := StringIO()),
+        )
+    assert f"{path}:5: câu hỏi thiếu đáp án" in err.getvalue()
+    assert not QuestionBank.objects.exists() and not Question.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+@pytest.mark.parametrize("sample", [WORD, EXCEL], ids=["word", "excel"])
+def test_export_then_import_gives_back_the_same_questions(db, tmp_path, fmt, sample):
+    source_fmt = sample.suffix[1:]
+    run("import_questions", str(sample), "--format", source_fmt, "--bank", "Gốc")
+    output = tmp_path / f"xuat.{fmt}"
+    _out, err = run("export_questions", "--bank", "Gốc", "--format", fmt, "--output", str(output))
+    assert "Wrote" in err and "not kept whole" not in err
+    run("import_questions", str(output), "--format", fmt, "--bank", "Bản sao")
+    assert stored("Bản sao") == stored("Gốc")
+
+
+def test_export_word_needs_an_output_file(db):
+    run("import_questions", str(WORD), "--format", "docx", "--bank", "Word")
+    with pytest.raises(CommandError, match="--output"):
+        run("export_questions", "--bank", "Word", "--format", "docx")
+
+
+def test_admin_previews_a_word_file_then_imports_it_on_confirm(client, editor):
+    client.force_login(editor)
+    upload = SimpleUploadedFile(WORD.name, WORD.read_bytes())
+    # "Định dạng" left at GIFT: the .docx file is read as Word all the same.
+    preview = client.post(URL, {"file": upload, "fmt": "gift", "bank": "Ngân hàng Word"})
+    content = preview.content.decode()
+    assert preview.status_code == 200
+    assert "8 câu hỏi sẽ được nhập" in content and "Xác nhận nhập" in content
+    assert not Question.objects.exists()
+    confirm = {"confirm": "1", "fmt": "docx", "bank": "Ngân hàng Word"}
+    done = client.post(URL, confirm | {"text": preview.context["text"]})
+    assert done.status_code == 302
+    assert QuestionBank.objects.get(name="Ngân hàng Word").questions.count() == 8
+
+
+def test_admin_shows_excel_errors_by_row_and_offers_no_confirm(client, editor):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Tiêu đề"])
+    book.active.append(["Câu hỏi", "A", "B", "Đáp án"])
+    book.active.append(["Câu thiếu đáp án", "x", "y"])
+    output = io.BytesIO()
+    book.save(output)
+    client.force_login(editor)
+    upload = SimpleUploadedFile("cau-hoi.xlsx", output.getvalue())
+    response = client.post(URL, {"file": upload, "fmt": "xlsx", "bank": "Hỏng"})
+    content = response.content.decode()
+    assert "Dòng 3" in content and "câu hỏi thiếu đáp án" in content
+    assert "Xác nhận nhập" not in content
+    assert not QuestionBank.objects.exists()
+
+
+def test_admin_refuses_a_tampered_confirmation(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        URL, {"confirm": "1", "fmt": "docx", "bank": "X", "text": "không phải base64!"}
+    )
+    assert response.status_code == 200
+    assert "tải tệp lên lại" in response.content.decode()
+    assert not QuestionBank.objects.exists()
+
+
+def test_admin_word_format_needs_a_word_or_excel_file(client, editor):
+    client.force_login(editor)
+    upload = SimpleUploadedFile("cau-hoi.gift", "Câu hỏi {T}".encode())
+    response = client.post(URL, {"file": upload, "fmt": "docx", "bank": "X"})
+    assert "cần tệp .docx hoặc .xlsx" in response.content.decode()
+    assert not QuestionBank.objects.exists()
+
+
+def test_demo_imports_the_word_and_excel_samples_once(db):
+    first = demo.load_office_bank(fixtures=FIXTURES, stdout=StringIO())
+    again = demo.load_office_bank(fixtures=FIXTURES, stdout=StringIO())
+    assert "14 questions imported" in first and "already loaded" in again
+    assert QuestionBank.objects.get(name=demo.OFFICE_BANK).questions.count() == 14
+
+
+def test_export_of_a_gift_bank_to_word_says_what_it_cannot_keep(db, tmp_path):
+    gift = Path(__file__).parent / "files" / "vi_iso9001.gift"
+    run("import_questions", str(gift), "--format", "gift", "--bank", "GIFT")
+    output = tmp_path / "xuat.docx"
+    _out, err = run(
+        "export_questions", "--bank", "GIFT", "--format", "docx", "--output", str(output)
+    )
+    assert "question(s) are not kept whole in docx" in err
+    out, _err = run("import_questions", str(output), "--format", "docx", "--bank", "Bản Word")
+    assert "Imported 9 question(s)" in out
