@@ -140,5 +140,5 @@ def open_nav_link(page, name: str) -> None:
     """Follow a link of the main navigation, opening the ☰ menu first on a phone."""
     nav = page.get_by_role("navigation", name="Điều hướng chính")
     if not nav.is_visible():
-        page.locator("label[for=nav-toggle]").click()
+        page.locator("button[data-nav-toggle]").click()
     nav.get_by_role("link", name=name, exact=True).click()

@@ -4,10 +4,34 @@
 (function () {
   "use strict";
 
-  // <form data-autosubmit>: submit as soon as a field changes (the language switcher).
-  function autosubmit() {
-    document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
-      form.addEventListener("change", function () { form.submit(); });
+  // <button data-nav-toggle aria-controls="ID">: the phone menu. Without script the button stays
+  // hidden and the menu open; with it the menu folds on narrow screens (CSS decides when the
+  // button shows), opening moves focus to the first link and Escape closes it again.
+  function navToggle() {
+    document.querySelectorAll("button[data-nav-toggle]").forEach(function (button) {
+      var nav = document.getElementById(button.getAttribute("aria-controls"));
+      if (!nav) { return; }
+      function setOpen(open) {
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+        if (open) { nav.removeAttribute("data-collapsed"); } else { nav.setAttribute("data-collapsed", ""); }
+      }
+      button.hidden = false;
+      setOpen(false);
+      button.addEventListener("click", function () {
+        var open = button.getAttribute("aria-expanded") !== "true";
+        setOpen(open);
+        if (open) {
+          var first = nav.querySelector("a, button, select, input");
+          if (first) { first.focus(); }
+        }
+      });
+      document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true"
+            && getComputedStyle(button).display !== "none") {
+          setOpen(false);
+          button.focus();
+        }
+      });
     });
   }
 
@@ -59,7 +83,7 @@
   }
 
   function start() {
-    autosubmit();
+    navToggle();
     refreshImages();
     checkAll();
     zipProgress();
