@@ -69,6 +69,7 @@
     function poll() {
       fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
         document.getElementById("zip-bar").style.width = data.percent + "%";
+        document.getElementById("zip-progress").setAttribute("aria-valuenow", String(data.percent));
         document.getElementById("zip-status").textContent = data.done + " / " + data.total;
         if (data.status === "done") {
           var link = document.getElementById("zip-link");
