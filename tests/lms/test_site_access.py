@@ -23,3 +23,30 @@ def test_language_switcher_waits_for_its_button(client):
     assert "data-autosubmit" not in form
     assert "<noscript>" not in form
     assert re.search(r'<button type="submit"[^>]*>Đổi</button>', form)
+
+
+def test_browser_set_to_english_still_gets_vietnamese(client, site_tree):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    content = response.content.decode()
+    assert '<html lang="vi">' in content
+    assert "Đăng nhập" in content
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
+def test_english_only_when_the_switcher_chose_it(client, site_tree):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    content = client.get("/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert '<html lang="en">' in content
+    assert "Sign in" in content
+
+
+def test_home_hero_and_catalogue_heading_follow_the_language(client, site_tree):
+    catalogue = site_tree["catalogue"]
+    catalogue.title_en = "Courses"
+    catalogue.save_revision().publish()
+    home = site_tree["home"]
+    vietnamese = client.get("/").content.decode()
+    assert f"<h1>{home.title}</h1>" in vietnamese
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "<h1>ISO 9001 quality management training</h1>" in client.get("/").content.decode()
+    assert "<h1>Courses</h1>" in client.get(catalogue.url).content.decode()
