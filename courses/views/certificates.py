@@ -20,6 +20,7 @@ from courses.services.ratelimit import rate_limit_exceeded
 from lms.accounts.models import Agency
 from lms.core.addresses import client_address
 from lms.core.redirects import safe_next
+from lms.core.text import vietnamese_title_key
 
 VERIFY_LIMIT_PER_MINUTE = getattr(settings, "CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
 # Lazy: the labels are built at import time but shown in the request's language.
@@ -177,11 +178,11 @@ def _filtered(request):
     return queryset.order_by("-issued_at", "-pk"), filters
 
 
-def _agencies_for(user):
-    agencies = Agency.objects.order_by("name")
+def _agencies_for(user) -> list:
+    agencies = Agency.objects.all()
     if not service.has_certificate_admin_role(user):
         agencies = agencies.filter(pk__in=user.agency.descendant_ids() if user.agency_id else [])
-    return agencies
+    return sorted(agencies, key=lambda agency: vietnamese_title_key(agency.name))
 
 
 @login_required
