@@ -255,12 +255,29 @@ def issue_for_session(request):
         messages.error(request, _("Không tìm thấy buổi học."))
         return redirect("certificates:manage")
     summary = service.certificates_issue_due(session=session, actor=request.user)
-    messages.success(
-        request,
-        _("Đã cấp %(issued)d chứng nhận; %(already)d học viên đã có chứng nhận.")
-        % {"issued": summary.issued, "already": summary.already_had},
-    )
+    notify = messages.success if summary.issued else messages.warning
+    notify(request, _session_issue_text(summary))
     return redirect("certificates:manage")
+
+
+def _session_issue_text(summary) -> str:
+    """What a run did, and when it issued nothing, why."""
+    counts = {
+        "issued": summary.issued,
+        "already": summary.already_had,
+        "not_completed": summary.not_completed,
+    }
+    if not summary.attended:
+        return _(
+            "Không cấp chứng nhận nào: chưa có học viên nào được điểm danh có mặt ở buổi học này."
+        )
+    text = _("Đã cấp %(issued)d chứng nhận; %(already)d học viên đã có chứng nhận.") % counts
+    if summary.not_completed:
+        text += " " + (
+            _("%(not_completed)d học viên có mặt chưa hoàn thành khóa học nên chưa được cấp.")
+            % counts
+        )
+    return text
 
 
 @login_required
