@@ -50,3 +50,24 @@ def test_home_hero_and_catalogue_heading_follow_the_language(client, site_tree):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "<h1>ISO 9001 quality management training</h1>" in client.get("/").content.decode()
     assert "<h1>Courses</h1>" in client.get(catalogue.url).content.decode()
+
+
+SIGNUP = {
+    "full_name": "Trần Thị Đào",
+    "email": "dao.tran@example.vn",
+    "password1": "Mat-khau-manh-2026",
+    "password2": "Mat-khau-manh-2026",
+}
+CONSOLE_NOTICE = "thư xác nhận được in ra cửa sổ dòng lệnh (console)"
+
+
+def test_signup_on_the_console_backend_says_where_the_email_went(client, settings, agency_tree):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    response = client.post("/accounts/signup/", SIGNUP, follow=True)
+    assert CONSOLE_NOTICE in response.content.decode()
+
+
+def test_signup_with_real_mail_has_no_console_notice(client, agency_tree):
+    response = client.post("/accounts/signup/", SIGNUP, follow=True)
+    assert response.redirect_chain  # the account was created
+    assert CONSOLE_NOTICE not in response.content.decode()
