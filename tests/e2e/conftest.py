@@ -141,4 +141,7 @@ def open_nav_link(page, name: str) -> None:
     nav = page.get_by_role("navigation", name="Điều hướng chính")
     if not nav.is_visible():
         page.locator("button[data-nav-toggle]").click()
-    nav.get_by_role("link", name=name, exact=True).click()
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        nav.locator("details[data-nav-group] > summary").click()  # the "Quản lý" staff menu
+    link.click()

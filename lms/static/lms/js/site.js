@@ -35,6 +35,27 @@
     });
   }
 
+  // <details data-nav-group>: the staff menu. Escape closes it onto its summary, and a click
+  // elsewhere closes it, as a menu button would.
+  function navGroups() {
+    var groups = document.querySelectorAll("details[data-nav-group]");
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") { return; }
+      groups.forEach(function (group) {
+        if (group.open) {
+          group.open = false;
+          group.querySelector("summary").focus();
+          event.stopImmediatePropagation();
+        }
+      });
+    }, true);
+    document.addEventListener("click", function (event) {
+      groups.forEach(function (group) {
+        if (group.open && !group.contains(event.target)) { group.open = false; }
+      });
+    });
+  }
+
   // <img data-refresh-seconds="N">: reload only the image so a projected QR code rotates
   // while the page itself stays still.
   function refreshImages() {
@@ -85,6 +106,7 @@
 
   function start() {
     navToggle();
+    navGroups();
     refreshImages();
     checkAll();
     zipProgress();
