@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import check_axe, login
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -73,6 +73,7 @@ def test_keyboard_opens_the_phone_menu_and_reaches_every_link(
             reached.add(focused["href"])
         page.keyboard.press("Tab")
     assert reached == wanted, f"not reachable by keyboard: {wanted - reached}"
+    check_axe(page)  # with the menu (and the staff menu) open
     if group.count():
         assert group.is_visible()
 
