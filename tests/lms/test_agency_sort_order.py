@@ -45,3 +45,22 @@ def test_signup_still_accepts_a_listed_agency(agency_tree):
     form = SignupForm(data={"full_name": "Trần Thị Đào", "agency": agency_tree["commune_b"].pk})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["agency"] == agency_tree["commune_b"]
+
+
+def test_coverage_ties_sort_agencies_in_vietnamese_order():
+    import pandas as pd
+
+    from lms.coverage.selectors import sort_by_coverage
+
+    frame = pd.DataFrame(
+        {
+            "name": ["Xã Yên Lạc", "Xã Đại Đình", "Xã Dương Nội", "Sở Tư pháp"],
+            "coverage_pct": [10.0, 10.0, 10.0, None],
+        }
+    )
+    assert list(sort_by_coverage(frame)["name"]) == [
+        "Xã Dương Nội",
+        "Xã Đại Đình",
+        "Xã Yên Lạc",
+        "Sở Tư pháp",
+    ]
