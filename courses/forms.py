@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lms.core.uploads import check_upload
 
@@ -31,7 +32,7 @@ class _LocalDateTimeInput(forms.DateTimeInput):
 
 
 class TrainingClassForm(forms.Form):
-    course = forms.ModelChoiceField(label=_("Khóa học"), queryset=None)
+    course = forms.ModelChoiceField(label=pgettext_lazy("một khóa học", "Khóa học"), queryset=None)
     title = forms.CharField(label=_("Tên lớp"), max_length=255)
     trainers = forms.ModelMultipleChoiceField(
         label=_("Giảng viên"), queryset=None, widget=forms.CheckboxSelectMultiple

@@ -333,3 +333,8 @@ class Attempt(KeptRecord, models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.quiz} #{self.number}"
+
+    @property
+    def submitted_late(self) -> bool:
+        """Submitted after its deadline: answers sent after the deadline were not counted."""
+        return bool(self.deadline and self.submitted_at and self.submitted_at > self.deadline)

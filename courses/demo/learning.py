@@ -154,6 +154,12 @@ def _catalogue() -> CourseIndexPage:
         )
         home.add_child(instance=index)
         index.save_revision().publish()
+    if not index.title_en:
+        index.title_en = "Courses"
+        index.intro_en = (
+            "Online courses on quality management systems under TCVN ISO 9001 for civil servants."
+        )
+        index.save_revision().publish()
     return index
 
 

@@ -10,7 +10,7 @@ from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock
 from lms.core import pagecache
-from lms.core.models import route_to_child
+from lms.core.models import in_active_language, route_to_child
 
 
 class Track(models.TextChoices):
@@ -35,14 +35,29 @@ class CourseIndexPage(Page):
     """The catalogue: lists the live courses below it with filters."""
 
     intro = models.TextField(_("giới thiệu"), blank=True)
+    title_en = models.CharField(_("tiêu đề tiếng Anh"), max_length=255, blank=True)
+    intro_en = models.TextField(_("giới thiệu tiếng Anh"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("title_en"),
+        FieldPanel("intro_en"),
+    ]
     parent_page_types = ["core.HomePage"]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
 
     class Meta:
         verbose_name = _("danh mục khóa học")
+
+    @property
+    def shown_title(self) -> str:
+        return in_active_language(self.title, self.title_en)
+
+    @property
+    def shown_intro(self) -> str:
+        return in_active_language(self.intro, self.intro_en)
 
     def route(self, request, path_components):
         return route_to_child(self, request, path_components, CoursePage)

@@ -65,6 +65,10 @@ STATUS_SUPERSEDED = "superseded"
 class IssueSummary:
     issued: int = 0
     already_had: int = 0
+    # For a session: people marked present or late, and those among them whose enrolment in
+    # the course is not completed (so nothing can be issued to them yet).
+    attended: int | None = None
+    not_completed: int = 0
 
     @property
     def total(self) -> int:
@@ -321,12 +325,15 @@ def certificate_reissue(*, certificate: Certificate, actor) -> Certificate:
     return new
 
 
-def _session_candidates(session: ClassSession) -> list[tuple[object, CoursePage]]:
-    """Attendees of the session whose enrolment in its course is completed."""
+def _session_candidates(session: ClassSession) -> tuple[list[tuple[object, CoursePage]], int]:
+    """Attendees of the session whose enrolment in its course is completed, and how many
+    people attended."""
     course = session.training_class.course
-    attendee_ids = Attendance.objects.filter(
-        session=session, status__in=ATTENDED_STATUSES
-    ).values_list("user_id", flat=True)
+    attendee_ids = list(
+        Attendance.objects.filter(session=session, status__in=ATTENDED_STATUSES).values_list(
+            "user_id", flat=True
+        )
+    )
     enrolments = Enrolment.objects.filter(course=course, user_id__in=attendee_ids).select_related(
         "user__agency"
     )
@@ -338,7 +345,7 @@ def _session_candidates(session: ClassSession) -> list[tuple[object, CoursePage]
             enrolment.refresh_from_db(fields=["status", "completed_at"])
         if enrolment.status == EnrolmentStatus.COMPLETED:
             candidates.append((enrolment.user, course))
-    return candidates
+    return candidates, len(attendee_ids)
 
 
 def certificates_issue_due(
@@ -355,8 +362,9 @@ def certificates_issue_due(
     the re-run also queues the PDF of any certificate it finds without one.
     `progress` wraps the work list (e.g. tqdm) for commands that show a progress bar.
     """
+    attended = None
     if session is not None:
-        candidates = _session_candidates(session)
+        candidates, attended = _session_candidates(session)
     else:
         enrolments = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED).select_related(
             "user__agency", "course"
@@ -377,7 +385,12 @@ def certificates_issue_due(
         if not certificate.pdf:
             # A run stopped between committing the row and queueing its PDF: queue it now.
             transaction.on_commit(lambda pk=certificate.pk: _render_later(pk))
-    return IssueSummary(issued=issued, already_had=already)
+    return IssueSummary(
+        issued=issued,
+        already_had=already,
+        attended=attended,
+        not_completed=0 if attended is None else attended - len(candidates),
+    )
 
 
 @transaction.atomic

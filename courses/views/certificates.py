@@ -20,6 +20,7 @@ from lms.accounts.models import Agency
 from lms.core.addresses import client_address
 from lms.core.redirects import safe_next
 from lms.core.storage import private_file_response
+from lms.core.text import vietnamese_title_key
 
 EDITION_LABELS = dict(Edition.choices)
 VERIFY_LIMIT_PER_MINUTE = getattr(settings, "CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
@@ -184,11 +185,11 @@ def _filtered(request):
     return queryset.order_by("-issued_at", "-pk"), filters
 
 
-def _agencies_for(user):
-    agencies = Agency.objects.order_by("name")
+def _agencies_for(user) -> list:
+    agencies = Agency.objects.all()
     if not service.has_certificate_admin_role(user):
         agencies = agencies.filter(pk__in=user.agency.descendant_ids() if user.agency_id else [])
-    return agencies
+    return sorted(agencies, key=lambda agency: vietnamese_title_key(agency.name))
 
 
 @login_required
@@ -261,12 +262,29 @@ def issue_for_session(request):
         messages.error(request, _("Không tìm thấy buổi học."))
         return redirect("certificates:manage")
     summary = service.certificates_issue_due(session=session, actor=request.user)
-    messages.success(
-        request,
-        _("Đã cấp %(issued)d chứng nhận; %(already)d học viên đã có chứng nhận.")
-        % {"issued": summary.issued, "already": summary.already_had},
-    )
+    notify = messages.success if summary.issued else messages.warning
+    notify(request, _session_issue_text(summary))
     return redirect("certificates:manage")
+
+
+def _session_issue_text(summary) -> str:
+    """What a run did, and when it issued nothing, why."""
+    counts = {
+        "issued": summary.issued,
+        "already": summary.already_had,
+        "not_completed": summary.not_completed,
+    }
+    if not summary.attended:
+        return _(
+            "Không cấp chứng nhận nào: chưa có học viên nào được điểm danh có mặt ở buổi học này."
+        )
+    text = _("Đã cấp %(issued)d chứng nhận; %(already)d học viên đã có chứng nhận.") % counts
+    if summary.not_completed:
+        text += " " + (
+            _("%(not_completed)d học viên có mặt chưa hoàn thành khóa học nên chưa được cấp.")
+            % counts
+        )
+    return text
 
 
 @login_required

@@ -36,6 +36,7 @@ from courses.services.enrolment import (
 from courses.services.progress import activity_mark_done
 from lms.accounts import roles
 from lms.core.pagecache import pages_version
+from lms.core.text import vietnamese_sort_key
 
 CATALOGUE_CACHE_SECONDS = 600
 
@@ -275,7 +276,10 @@ def course_enrolments(request, course_id: int):
             "one_form": one_form,
             "bulk_form": bulk_form,
             "errors": errors,
-            "enrolments": _enrolments_in_scope(user, course)[:500],
+            "enrolments": sorted(
+                _enrolments_in_scope(user, course)[:500],
+                key=lambda enrolment: vietnamese_sort_key(enrolment.user.full_name),
+            ),
             "agency_scope_only": not roles.has_role(user, roles.TRAINER),
         },
         status=status,

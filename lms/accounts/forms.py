@@ -1,9 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lms.core.text import nfc
+from lms.core.text import nfc, vietnamese_title_key
 
 from .models import Agency
+
+
+def agency_choices(agencies, *, empty_label=None) -> list[tuple]:
+    """Agencies in Vietnamese alphabetical order (the database puts Đ after Z)."""
+    choices = sorted(
+        ((agency.pk, agency.name) for agency in agencies),
+        key=lambda choice: vietnamese_title_key(choice[1]),
+    )
+    return [("", empty_label), *choices] if empty_label is not None else choices
 
 
 class SignupForm(forms.Form):
@@ -19,6 +28,12 @@ class SignupForm(forms.Form):
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
 
     field_order = ["full_name", "email", "agency", "position", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = agency_choices(
+            self.fields["agency"].queryset, empty_label=self.fields["agency"].empty_label
+        )
 
     def clean_full_name(self):
         name = nfc(self.cleaned_data["full_name"])

@@ -48,18 +48,30 @@ def navigation(request):
             continue
         url = _reverse_or_none(name)
         if url:
-            menu.append({"url": url, "label": label, "active": False})
-    # Only the longest matching entry is current: /courses/my-learning/ is not the catalogue.
-    matches = [item for item in menu if request.path.startswith(item["url"])]
-    if matches:
-        max(matches, key=lambda item: len(item["url"]))["active"] = True
+            menu.append({"url": url, "label": label, "active": False, "staff": bool(allowed)})
     # Only people who can open the Wagtail admin see its link (a trainer does not).
     admin = bool(
         user
         and user.is_authenticated
         and (user.is_superuser or (user.is_staff and user.has_perm("wagtailadmin.access_admin")))
     )
-    return {"nav_items": menu, "nav_show_admin": admin}
+    if admin:
+        menu.append({"url": "/admin/", "label": _("Quản trị"), "active": False, "staff": True})
+    # Only the longest matching entry is current: /courses/my-learning/ is not the catalogue.
+    matches = [item for item in menu if request.path.startswith(item["url"])]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
+    staff = [item for item in menu if item["staff"]]
+    if len(staff) < 2:
+        # One work link sits beside the others; two or more share one "Quản lý" entry so the
+        # header stays on one line at 1 280 px.
+        staff = []
+    return {
+        "nav_items": [item for item in menu if item not in staff],
+        "nav_staff_items": staff,
+        "nav_staff_active": any(item["active"] for item in staff),
+        "nav_show_admin": admin,
+    }
 
 
 def organisation(request):

@@ -50,6 +50,14 @@ def load_home_page() -> HomePage:
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save(update_fields=["root_page"])
+    if not home.title_en:
+        home.title_en = "ISO 9001 quality management training"
+        home.intro_en = (
+            "<p>The Department of Science and Technology's programme for the civil servants of "
+            "the province's state agencies: online lessons, classes, quizzes and certificates "
+            "of completion.</p>"
+        )
+        home.save_revision().publish()
     return home
 
 

@@ -3,6 +3,8 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 # The Wagtail and Django admins ship inline scripts of their own; they keep the browser's
 # defaults and stay behind staff login.
@@ -73,3 +75,33 @@ class HealthCheckMiddleware:
 
             return healthz(request)
         return self.get_response(request)
+
+
+class SiteLanguageMiddleware(LocaleMiddleware):
+    """Vietnamese unless the person chose English with the language switcher.
+
+    Office computers and phones are often set to English; with Django's LocaleMiddleware their
+    Accept-Language header turned the whole site English for people who never asked for it.
+    Only the cookie the switcher sets (`LANGUAGE_COOKIE_NAME`) changes the language; the
+    Wagtail admin still follows each editor's own preference.
+    """
+
+    def process_request(self, request):
+        translation.activate(chosen_language(request))
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        # No "Vary: Accept-Language": that header no longer changes the page.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+def chosen_language(request) -> str:
+    """The language from the switcher's cookie, else the site's default (LANGUAGE_CODE)."""
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if code:
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            pass
+    return settings.LANGUAGE_CODE

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
@@ -29,10 +30,22 @@ def route_to_child(page: Page, request, path_components, child_model) -> object:
     return child.route(request, path_components[1:])
 
 
+def in_active_language(vietnamese, english):
+    """The English text when the page is shown in English and one was written, else Vietnamese."""
+    return english if english and get_language() == "en" else vietnamese
+
+
 class HomePage(Page):
     intro = RichTextField(_("giới thiệu"), blank=True)
+    title_en = models.CharField(_("tiêu đề tiếng Anh"), max_length=255, blank=True)
+    intro_en = RichTextField(_("giới thiệu tiếng Anh"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("title_en"),
+        FieldPanel("intro_en"),
+    ]
     max_count = 1
     subpage_types = ["courses.CourseIndexPage"]
 
@@ -42,6 +55,14 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("trang chủ")
+
+    @property
+    def shown_title(self) -> str:
+        return in_active_language(self.title, self.title_en)
+
+    @property
+    def shown_intro(self) -> str:
+        return in_active_language(self.intro, self.intro_en)
 
     def get_context(self, request, *args, **kwargs):
         from wagtail import hooks

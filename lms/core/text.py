@@ -5,7 +5,7 @@ Pure Python on purpose: the roster readers and the Django layer both use it.
 
 import unicodedata
 
-__all__ = ["given_name", "nfc", "vietnamese_sort_key"]
+__all__ = ["given_name", "nfc", "vietnamese_sort_key", "vietnamese_title_key"]
 
 # Vietnamese alphabet order. f, j, w, z are not Vietnamese letters but appear in foreign and
 # ethnic-minority names; they keep their Latin place so such names still sort predictably.
@@ -82,3 +82,13 @@ def vietnamese_sort_key(full_name: str | None) -> tuple:
         tuple(_word_key(word) for word in words[:-1]),
         text,
     )
+
+
+def vietnamese_title_key(title: str | None) -> tuple:
+    """Sort key for names read from their first word: agencies, courses, places.
+
+    Same letter and tone order as `vietnamese_sort_key` (Đ after D, before E), but word by word
+    as written: "Sở Tư pháp" sorts under S, where a person's name would sort by its given name.
+    """
+    text = nfc(title)
+    return tuple(_word_key(word) for word in text.split(" ")), text

@@ -19,6 +19,7 @@ from courses.models import Attendance, Certificate, ClassSession
 from lms.accounts import roles
 from lms.core.models import NoticeKind
 from lms.core.notices import notice_send, notified
+from lms.core.text import vietnamese_sort_key
 
 from . import selectors
 from .reports import export_filename, render_file
@@ -157,10 +158,10 @@ def _absent_members(session: ClassSession) -> list:
     attended = Attendance.objects.filter(session=session, status__in=("present", "late")).values(
         "user_id"
     )
-    return list(
+    absent = (
         get_user_model()
         .objects.filter(class_memberships__training_class_id=session.training_class_id)
         .exclude(pk__in=attended)
         .select_related("agency")
-        .order_by("full_name")
     )
+    return sorted(absent, key=lambda user: vietnamese_sort_key(user.full_name))

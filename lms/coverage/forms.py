@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import CoursePage, Edition, Track
 from lms.accounts.models import AgencyKind
@@ -17,7 +18,7 @@ class CoverageFilterForm(forms.Form):
         label=_("Chuyên đề"), required=False, choices=[("", _("Tất cả"))] + Track.choices
     )
     course = forms.ModelChoiceField(
-        label=_("Khóa học"),
+        label=pgettext_lazy("một khóa học", "Khóa học"),
         required=False,
         queryset=CoursePage.objects.none(),
         empty_label=_("Tất cả"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pandas as pd
@@ -42,7 +43,10 @@ def scope_for_code(tree: AgencyTree, code: str) -> set[int] | None:
     return tree.subtree(agency_id)
 
 
-def period_text(filters: CoverageFilter) -> str:
+def period_text(filters: CoverageFilter, *, month: dt.date | None = None) -> str:
+    """The period the numbers cover: a stored month is that month, not "all time"."""
+    if month:
+        return _("Số liệu chốt tháng %(month)s") % {"month": month.strftime("%m/%Y")}
     since = filters.since.strftime("%d/%m/%Y") if filters.since else ""
     until = filters.until.strftime("%d/%m/%Y") if filters.until else ""
     if since and until:
@@ -77,12 +81,16 @@ def coverage_report(
     return sort_by_coverage(coverage_by_agency(filters, tree=tree, scope=scope))
 
 
-def render_file(frame: pd.DataFrame, filters: CoverageFilter, file_format: str) -> bytes:
+def render_file(
+    frame: pd.DataFrame, filters: CoverageFilter, file_format: str, *, month: dt.date | None = None
+) -> bytes:
     if file_format == "csv":
         return exports.coverage_csv(frame)
     header = exports.ExportHeader(
         province=province_name(),
-        period=" · ".join(filter(None, [str(period_text(filters)), filters_text(filters)])),
+        period=" · ".join(
+            filter(None, [str(period_text(filters, month=month)), filters_text(filters)])
+        ),
         generated_at=timezone.now(),
     )
     return exports.coverage_xlsx(frame, header)

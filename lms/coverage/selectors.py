@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from courses.models import Certificate, Enrolment, EnrolmentStatus, Track
 from lms.accounts.models import Agency, AgencyKind, User
-from lms.core.text import vietnamese_sort_key
+from lms.core.text import vietnamese_sort_key, vietnamese_title_key
 
 from .models import CoverageSnapshot, TrainingPlan
 
@@ -311,8 +311,15 @@ def _with_coverage(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def sort_by_coverage(frame: pd.DataFrame) -> pd.DataFrame:
-    """Lowest coverage first; agencies without a target last; ties by name."""
-    return frame.sort_values(["coverage_pct", "name"], na_position="last", kind="stable")
+    """Lowest coverage first; agencies without a target last; ties by name in Vietnamese
+    alphabetical order (Đ after D, not after Z)."""
+    names = sorted(set(frame["name"]), key=vietnamese_title_key)
+    order = frame["name"].map({name: rank for rank, name in enumerate(names)})
+    return (
+        frame.assign(_name_order=order)
+        .sort_values(["coverage_pct", "_name_order"], na_position="last", kind="stable")
+        .drop(columns="_name_order")
+    )
 
 
 def coverage_totals(frame: pd.DataFrame, tree: AgencyTree, scope: set[int] | None) -> dict:

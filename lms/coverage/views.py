@@ -175,16 +175,21 @@ def dashboard(request):
             "show_all_query": _with_all(request.GET),
             "expiry_days": selectors.EXPIRY_WARNING_DAYS,
             "kind_chart": charts.bar_chart(
-                selectors.coverage_by_kind(frame), title=_("Độ bao phủ theo loại đơn vị")
+                selectors.coverage_by_kind(frame),
+                title=_("Độ bao phủ theo loại đơn vị"),
+                chart_id="kind-chart",
+                label_heading=_("Loại đơn vị"),
             ),
             "trend_chart": charts.line_chart(
                 [(m.strftime("%m/%y"), pct) for m, pct in trend],
                 title=_("Độ bao phủ theo tháng"),
+                chart_id="trend-chart",
+                label_heading=_("Tháng"),
             )
             if trend
             else None,
             "track_label": TRACK_LABELS.get(filters.track, ""),
-            "period": reports.period_text(filters),
+            "period": reports.period_text(filters, month=form.cleaned_data.get("month")),
             "query": request.GET.urlencode(),
         }
     )
@@ -213,7 +218,7 @@ def export(request):
         )
         return redirect("coverage:export_status", pk=job.pk)
     frame = selectors.sort_by_coverage(frame)
-    content = reports.render_file(frame, filters, file_format)
+    content = reports.render_file(frame, filters, file_format, month=form.cleaned_data.get("month"))
     content_type = (
         "text/csv; charset=utf-8"
         if file_format == "csv"

@@ -90,7 +90,8 @@ def screenshot(page, name: str) -> Path:
 
 
 def check_accessibility(page) -> None:
-    """Basic checks on every key screen: language, labelled inputs, heading order."""
+    """Checks on every key screen: language, labelled inputs, heading order, no sideways
+    scrolling, and axe-core without serious or critical violations."""
     assert page.locator("html").get_attribute("lang") in ("vi", "en")
     unlabelled = page.evaluate(
         """() => [...document.querySelectorAll('input, select, textarea')]
@@ -109,6 +110,7 @@ def check_accessibility(page) -> None:
         assert current <= previous + 1, f"heading level jumps from h{previous} to h{current}"
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"page scrolls sideways by {overflow}px"
+    check_axe(page)
 
 
 def login(page, email: str, password: str) -> None:
@@ -140,5 +142,26 @@ def open_nav_link(page, name: str) -> None:
     """Follow a link of the main navigation, opening the ☰ menu first on a phone."""
     nav = page.get_by_role("navigation", name="Điều hướng chính")
     if not nav.is_visible():
-        page.locator("label[for=nav-toggle]").click()
-    nav.get_by_role("link", name=name, exact=True).click()
+        page.locator("button[data-nav-toggle]").click()
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        nav.locator("details[data-nav-group] > summary").click()  # the "Quản lý" staff menu
+    link.click()
+
+
+AXE_FAILING_IMPACTS = ("serious", "critical")
+
+
+def check_axe(page) -> None:
+    """axe-core (shipped by axe-playwright-python, no network) on the current page: no serious
+    or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    failing = [
+        f"{violation['id']} ({violation['impact']}): "
+        + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in AXE_FAILING_IMPACTS
+    ]
+    assert not failing, f"axe-core on {page.url}:\n" + "\n".join(failing)

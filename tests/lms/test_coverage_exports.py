@@ -191,3 +191,16 @@ def test_demo_step_stores_six_months_and_can_run_twice(coverage_scenario):
     assert message == "Coverage snapshots: 150 rows over 6 months"
     assert CoverageSnapshot.objects.values("month").distinct().count() == 6
     assert CoverageSnapshot.objects.count() == 150
+
+
+def test_stored_month_is_the_period_the_dashboard_names(client, officer, coverage_scenario):
+    from lms.coverage.services import snapshot_take
+
+    month = timezone.localdate().replace(day=1)
+    snapshot_take(month=month)
+    client.force_login(officer)
+    response = client.get(reverse("coverage:dashboard"), {"month": month.isoformat()})
+    content = response.content.decode()
+    assert f"Số liệu chốt tháng {month:%m/%Y}" in content
+    assert "Toàn bộ thời gian" not in content
+    assert 'role="img" aria-labelledby="kind-chart-title kind-chart-desc"' in content

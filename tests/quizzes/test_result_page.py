@@ -33,3 +33,28 @@ def test_a_pass_that_leaves_lessons_unread_does_not_claim_completion(
     client.force_login(trainee)
     page = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
     assert "Bạn đã hoàn thành khóa học." not in page
+
+
+def test_late_submission_says_answers_after_the_deadline_were_not_counted(
+    client, bank_quiz, trainee
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quizzes.models import Attempt
+
+    attempt = attempt_start(user=trainee, quiz=bank_quiz)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+    attempt.refresh_from_db()
+    client.force_login(trainee)
+    client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    page = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert "các câu trả lời đưa ra sau thời hạn không được tính" in page
+
+
+def test_submission_in_time_has_no_late_notice(client, bank_quiz, trainee):
+    attempt = attempt_submit(attempt=attempt_start(user=trainee, quiz=bank_quiz))
+    client.force_login(trainee)
+    page = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert "data-late-submission" not in page

@@ -4,10 +4,55 @@
 (function () {
   "use strict";
 
-  // <form data-autosubmit>: submit as soon as a field changes (the language switcher).
-  function autosubmit() {
-    document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
-      form.addEventListener("change", function () { form.submit(); });
+  // <button data-nav-toggle aria-controls="ID">: the phone menu. Without script the button stays
+  // hidden and the menu open; with it the menu folds on narrow screens (CSS decides when the
+  // button shows), opening moves focus to the first link and Escape closes it again.
+  function navToggle() {
+    document.querySelectorAll("button[data-nav-toggle]").forEach(function (button) {
+      var nav = document.getElementById(button.getAttribute("aria-controls"));
+      if (!nav) { return; }
+      function setOpen(open) {
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+        if (open) { nav.removeAttribute("data-collapsed"); } else { nav.setAttribute("data-collapsed", ""); }
+      }
+      button.hidden = false;
+      setOpen(false);
+      button.addEventListener("click", function () {
+        var open = button.getAttribute("aria-expanded") !== "true";
+        setOpen(open);
+        if (open) {
+          var first = nav.querySelector("a, button, select, input");
+          if (first) { first.focus(); }
+        }
+      });
+      document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true"
+            && getComputedStyle(button).display !== "none") {
+          setOpen(false);
+          button.focus();
+        }
+      });
+    });
+  }
+
+  // <details data-nav-group>: the staff menu. Escape closes it onto its summary, and a click
+  // elsewhere closes it, as a menu button would.
+  function navGroups() {
+    var groups = document.querySelectorAll("details[data-nav-group]");
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") { return; }
+      groups.forEach(function (group) {
+        if (group.open) {
+          group.open = false;
+          group.querySelector("summary").focus();
+          event.stopImmediatePropagation();
+        }
+      });
+    }, true);
+    document.addEventListener("click", function (event) {
+      groups.forEach(function (group) {
+        if (group.open && !group.contains(event.target)) { group.open = false; }
+      });
     });
   }
 
@@ -45,6 +90,7 @@
     function poll() {
       fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
         document.getElementById("zip-bar").style.width = data.percent + "%";
+        document.getElementById("zip-progress").setAttribute("aria-valuenow", String(data.percent));
         document.getElementById("zip-status").textContent = data.done + " / " + data.total;
         if (data.status === "done") {
           var link = document.getElementById("zip-link");
@@ -59,7 +105,8 @@
   }
 
   function start() {
-    autosubmit();
+    navToggle();
+    navGroups();
     refreshImages();
     checkAll();
     zipProgress();
