@@ -116,9 +116,12 @@ def test_compiled_english_catalogue_matches_the_po_file(english_entries):
         compiled = GNUTranslations(handle)
     stale = []
     for entry in english_entries:
+        context = entry.get("msgctxt")
         if entry["msgid_plural"]:
             got = [compiled.ngettext(entry["msgid"], entry["msgid_plural"], n) for n in (1, 2)]
             want = [entry["msgstr"][0], entry["msgstr"][1]]
+        elif context is not None:
+            got, want = compiled.pgettext(context, entry["msgid"]), entry["msgstr"][0]
         else:
             got, want = compiled.gettext(entry["msgid"]), entry["msgstr"][0]
         if got != want:
