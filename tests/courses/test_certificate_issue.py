@@ -155,7 +155,10 @@ def test_issue_due_for_session_covers_attendees_who_completed(
     training_class = TrainingClass.objects.create(course=course, title="Lớp thư ký ISO")
     now = timezone.now()
     session = ClassSession.objects.create(
-        training_class=training_class, starts_at=now, ends_at=now + timedelta(hours=4), venue="Hội trường Sở"
+        training_class=training_class,
+        starts_at=now,
+        ends_at=now + timedelta(hours=4),
+        venue="Hội trường Sở",
     )
     present, absent, late_not_done = make_user(), make_user(), make_user()
     for user in (present, absent):
