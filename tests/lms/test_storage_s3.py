@@ -115,7 +115,7 @@ def test_certificate_background_is_printed_from_the_s3_bucket(
     from courses.services.certificates import certificate_issue, certificate_render_pdf
     from tests.fixtures.certificates import pdf_page_images
 
-    with override_settings(STORAGES=_s3_storages(s3_server)):
+    with override_settings(STORAGES=_private_s3(s3_server)):
         template = template_with_background(course)
         image_file = template.background.file
         assert image_file.storage.exists(image_file.name)  # in the bucket, not on disk
