@@ -105,10 +105,29 @@ NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
 def test_certificate_status_at_a_moment(expires_at, revoked_at, expected):
     certificate = Certificate(issued_at=NOW - timedelta(days=60))
     certificate.expires_at, certificate.revoked_at = expires_at, revoked_at
-    assert certificate_status(certificate, NOW) == expected
+    # No edition transition has passed its deadline (`passed` is what `supersessions` reads).
+    assert certificate_status(certificate, NOW, {}) == expected
 
 
 def test_certificate_status_defaults_to_now():
     soon = Certificate(expires_at=timezone.now() + timedelta(minutes=5))
     gone = Certificate(expires_at=timezone.now() - timedelta(minutes=5))
-    assert (certificate_status(soon), certificate_status(gone)) == (STATUS_VALID, STATUS_EXPIRED)
+    statuses = (certificate_status(soon, passed={}), certificate_status(gone, passed={}))
+    assert statuses == (STATUS_VALID, STATUS_EXPIRED)
+
+
+@pytest.mark.parametrize(
+    ("passed", "expected"),
+    [
+        ({("9001:2008", ""): "9001:2015"}, "superseded"),  # every track
+        ({("9001:2008", "awareness"): "9001:2015"}, "superseded"),
+        ({("9001:2008", "building"): "9001:2015"}, STATUS_VALID),  # another track
+        ({("9001:2015", ""): "next"}, STATUS_VALID),  # another edition
+    ],
+)
+def test_certificate_of_a_superseded_edition(passed, expected):
+    certificate = Certificate(issued_at=NOW - timedelta(days=60), edition="9001:2008")
+    certificate.track = "awareness"
+    assert certificate_status(certificate, NOW, passed) == expected
+    revoked = Certificate(issued_at=NOW, edition="9001:2008", track="awareness", revoked_at=NOW)
+    assert certificate_status(revoked, NOW, passed) == STATUS_REVOKED
