@@ -93,9 +93,11 @@ def _verdict(response) -> str:
 
 
 def test_verify_upload_recognises_the_stored_original(
-    client, certificate_signing, issued_certificate
+    client, certificate_signing, issued_certificate, django_assert_max_num_queries
 ):
-    response = _upload(client, issued_certificate, _rendered(issued_certificate))
+    data = _rendered(issued_certificate)
+    with django_assert_max_num_queries(9):
+        response = _upload(client, issued_certificate, data)
     assert _verdict(response) == UploadVerdict.ORIGINAL
     assert "bản gốc chưa bị sửa đổi" in response.content.decode()
 
@@ -168,3 +170,36 @@ def test_public_key_is_served_when_configured(db, client, certificate_signing):
 
 def test_public_key_is_404_without_a_certificate(db, client):
     assert client.get(reverse("verify:public_key")).status_code == 404
+
+
+def test_a_pkcs12_key_with_passphrase_signs(settings, tmp_path, issued_certificate):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    key_path, cert_path = write_self_signed_pair(
+        tmp_path / "pem", common_name="Sở KH&CN", organisation="Sở KH&CN"
+    )
+    bundle = pkcs12.serialize_key_and_certificates(
+        b"so-khcn",
+        serialization.load_pem_private_key(key_path.read_bytes(), password=None),
+        x509.load_pem_x509_certificate(cert_path.read_bytes()),
+        None,
+        serialization.BestAvailableEncryption(b"mat-khau-rat-dai"),
+    )
+    p12 = tmp_path / "so-khcn.p12"
+    p12.write_bytes(bundle)
+    settings.CERTIFICATE_SIGNING_KEY = str(p12)
+    settings.CERTIFICATE_SIGNING_CERT = ""
+    settings.CERTIFICATE_SIGNING_PASSPHRASE = "mat-khau-rat-dai"
+    status = _validate(_rendered(issued_certificate))
+    assert status.intact and status.trusted
+
+
+def test_load_demo_writes_a_demo_pair_that_signs(settings, tmp_path):
+    from lms.core.management.commands.load_demo import Command
+
+    settings.DEMO_SIGNING_DIR = tmp_path / "signing"
+    Command()._demo_signing_pair()
+    assert str(tmp_path / "signing" / "key.pem") == settings.CERTIFICATE_SIGNING_KEY
+    assert signing_certificate().subject.native["common_name"].endswith("(demo)")
