@@ -42,6 +42,7 @@ from courses.models import (
     EnrolmentStatus,
 )
 from courses.pdf.certificate import CertificateLayout, render_certificate
+from courses.pdf.signing import check_signed_pdf, sign_pdf
 from courses.services.completion import completion_evaluate
 from lms.accounts import roles
 from lms.core.audit import audit_record
@@ -464,7 +465,8 @@ def _local_date(moment: datetime | None) -> str:
 
 
 def certificate_pdf_bytes(certificate: Certificate, template: CertificateTemplate) -> bytes:
-    return render_certificate(
+    """The rendered PDF, signed with the department's key when one is configured."""
+    data = render_certificate(
         layout=_layout(template),
         language=certificate.language,
         full_name=certificate.full_name,
@@ -478,6 +480,34 @@ def certificate_pdf_bytes(certificate: Certificate, template: CertificateTemplat
         display_code=format_code(certificate.code),
         verify_url=verify_url(certificate.code),
     )
+    return sign_pdf(data)
+
+
+class UploadVerdict:
+    ORIGINAL = "original"
+    OTHER_CERTIFICATE = "other_certificate"
+    NOT_OURS = "not_ours"
+
+
+def _stored_pdf_bytes(certificate: Certificate) -> bytes | None:
+    if not certificate.pdf:
+        return None
+    try:
+        with certificate.pdf.open("rb") as stored:
+            return stored.read()
+    except OSError:
+        return None
+
+
+def certificate_check_upload(*, certificate: Certificate, data: bytes) -> str:
+    """Is data an unaltered original of this certificate: signed by the department and carrying
+    its code, or byte for byte the stored PDF? Signed by us for another code says so."""
+    check = check_signed_pdf(data)
+    if check.ours and check.code == certificate.code:
+        return UploadVerdict.ORIGINAL
+    if data == _stored_pdf_bytes(certificate):
+        return UploadVerdict.ORIGINAL
+    return UploadVerdict.OTHER_CERTIFICATE if check.ours else UploadVerdict.NOT_OURS
 
 
 def certificate_render_pdf(*, certificate_id: int) -> Certificate:

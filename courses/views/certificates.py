@@ -5,15 +5,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Certificate, ClassSession, CoursePage, Edition
+from courses.pdf.signing import signer_names, signing_certificate_pem
 from courses.services import certificates as service
 from courses.services.ratelimit import rate_limit_exceeded
 from lms.accounts.models import Agency
@@ -21,6 +22,7 @@ from lms.core.addresses import client_address
 from lms.core.redirects import safe_next
 from lms.core.storage import private_file_response
 from lms.core.text import vietnamese_title_key
+from lms.core.uploads import check_upload
 
 EDITION_LABELS = dict(Edition.choices)
 VERIFY_LIMIT_PER_MINUTE = getattr(settings, "CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
@@ -110,7 +112,32 @@ def verify_form(request):
     return render(request, "courses/certificates/verify_form.html", {})
 
 
-@require_GET
+UPLOAD_MESSAGES = {
+    service.UploadVerdict.ORIGINAL: gettext_lazy(
+        "Tệp PDF là bản gốc chưa bị sửa đổi của chứng nhận này, do Sở ký số."
+    ),
+    service.UploadVerdict.OTHER_CERTIFICATE: gettext_lazy(
+        "Tệp PDF do Sở ký số nhưng là của một chứng nhận khác, không phải chứng nhận này."
+    ),
+    service.UploadVerdict.NOT_OURS: gettext_lazy(
+        "Tệp PDF đã bị sửa đổi hoặc không phải do Sở cấp: chữ ký số không hợp lệ."
+    ),
+}
+
+
+def _check_upload(request, certificate) -> dict:
+    upload = request.FILES.get("pdf")
+    if upload is None:
+        return {"upload_error": _("Hãy chọn tệp PDF chứng nhận cần kiểm tra.")}
+    try:
+        check_upload(upload, allowed=(".pdf",))
+    except ValidationError as error:
+        return {"upload_error": " ".join(error.messages)}
+    verdict = service.certificate_check_upload(certificate=certificate, data=upload.read())
+    return {"upload_verdict": verdict, "upload_message": UPLOAD_MESSAGES[verdict]}
+
+
+@require_http_methods(["GET", "POST"])
 def verify_detail(request, code):
     if _over_rate_limit(request):
         return _rate_limited(request)
@@ -128,6 +155,7 @@ def verify_detail(request, code):
             "expires_at",
             "revoked_at",
             "revoke_reason",
+            "pdf",
         )
         .first()
     )
@@ -139,7 +167,21 @@ def verify_detail(request, code):
             status=404,
         )
     (certificate,) = _annotate([certificate])
-    return render(request, "courses/certificates/verify_detail.html", {"certificate": certificate})
+    context = {"certificate": certificate, "signer": signer_names()}
+    if request.method == "POST":
+        context.update(_check_upload(request, certificate))
+    return render(request, "courses/certificates/verify_detail.html", context)
+
+
+@require_GET
+def verify_public_key(request):
+    """The department's signing certificate (PEM), to check certificate PDFs offline."""
+    pem = signing_certificate_pem()
+    if pem is None:
+        raise Http404
+    response = HttpResponse(pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'inline; filename="public-key.pem"'
+    return response
 
 
 # --- staff -----------------------------------------------------------------------------------

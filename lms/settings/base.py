@@ -185,6 +185,13 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Certificate PDFs, roster uploads and exports: outside MEDIA_ROOT, served only by views that
 # check permission (lms.core.storage).
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
+# Certificate PDFs carry a PAdES signature with the department's key: PEM key + certificate paths,
+# or a PKCS#12 file in CERTIFICATE_SIGNING_KEY opened with the passphrase. Empty: unsigned.
+CERTIFICATE_SIGNING_KEY = env("CERTIFICATE_SIGNING_KEY", default="")
+CERTIFICATE_SIGNING_CERT = env("CERTIFICATE_SIGNING_CERT", default="")
+CERTIFICATE_SIGNING_PASSPHRASE = env("CERTIFICATE_SIGNING_PASSPHRASE", default="")
+# Where load_demo writes a self-signed demo pair (development only; None: no demo pair).
+DEMO_SIGNING_DIR = None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {

@@ -21,3 +21,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+# Certificates are unsigned unless a test configures a key (fixture certificate_signing).
+CERTIFICATE_SIGNING_KEY = ""
+CERTIFICATE_SIGNING_CERT = ""
+CERTIFICATE_SIGNING_PASSPHRASE = ""

@@ -92,6 +92,8 @@ EXPECTED = {
     "quizzes:submit": [R, F, F, F, F, F, F, F, F],
     "verify:detail": [OK, OK, OK, OK, OK, OK, OK, OK, OK],
     "verify:form": [OK, OK, OK, OK, OK, OK, OK, OK, OK],
+    # With a signing certificate configured (world uses certificate_signing); 404 without one.
+    "verify:public_key": [OK, OK, OK, OK, OK, OK, OK, OK, OK],
 }
 
 
@@ -134,6 +136,7 @@ def world(
     secretary,
     officer,
     editor,
+    certificate_signing,
 ):
     from courses.models import Certificate, LessonPage
     from courses.services.classes import calendar_token, checkin_token

@@ -8,6 +8,7 @@ from courses.demo import certificates as certificates_demo
 from courses.demo import classes as classes_demo
 from courses.demo import learning as learning_demo
 from courses.demo import transitions as transitions_demo
+from courses.pdf.signing import write_self_signed_pair
 from lms.accounts import demo as accounts_demo
 from lms.core import demo as core_demo
 from lms.coverage import demo as coverage_demo
@@ -50,6 +51,7 @@ class Command(BaseCommand):
                 except ValueError as error:
                     raise CommandError(f"--address {address!r}: {error}") from error
             logins = accounts_demo.load_role_users()
+            self._demo_signing_pair()
             for steps in STEP_GROUPS:
                 for step in steps:
                     message = step(fixtures=fixtures, stdout=self.stdout)
@@ -59,3 +61,19 @@ class Command(BaseCommand):
         self.stdout.write(f"  password: {accounts_demo.DEMO_PASSWORD}")
         for login in logins:
             self.stdout.write(f"  {login.role:<18} {login.email}")
+
+    def _demo_signing_pair(self):
+        """A self-signed key and certificate so the demo's certificate PDFs are signed too
+        (development settings only; a configured key is left alone)."""
+        directory = getattr(settings, "DEMO_SIGNING_DIR", None)
+        if directory is None or settings.CERTIFICATE_SIGNING_KEY:
+            return
+        key, cert = Path(directory) / "key.pem", Path(directory) / "cert.pem"
+        if not (key.exists() and cert.exists()):
+            write_self_signed_pair(
+                Path(directory),
+                common_name="Sở Khoa học và Công nghệ (demo)",
+                organisation="Sở Khoa học và Công nghệ",
+            )
+        settings.CERTIFICATE_SIGNING_KEY, settings.CERTIFICATE_SIGNING_CERT = str(key), str(cert)
+        self.stdout.write(f"Certificate signing key (self-signed demo): {cert}")
