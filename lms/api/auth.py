@@ -22,12 +22,13 @@ def rate_per_minute() -> int:
 
 
 def _activate_owner_language(request, owner) -> None:
-    """The Accept-Language header (or language cookie) wins; else the owner's own choice."""
-    if "HTTP_ACCEPT_LANGUAGE" in request.META:
-        return
-    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
-        return
-    language = owner.preferred_language or settings.LANGUAGE_CODE
+    """API clients are programs: their Accept-Language header (or the language cookie) wins,
+    else the owner's own choice. (The site's pages ignore a browser's Accept-Language; see
+    lms.core.middleware.SiteLanguageMiddleware.)"""
+    if "HTTP_ACCEPT_LANGUAGE" in request.META or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        language = translation.get_language_from_request(request)
+    else:
+        language = owner.preferred_language or settings.LANGUAGE_CODE
     translation.activate(language)
     request.LANGUAGE_CODE = language
 
