@@ -3,6 +3,7 @@ from pathlib import PurePath
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lms.core.numbers import DecimalInputField
 from lms.core.uploads import check_upload
 from quizzes.models import QuestionType
 
@@ -36,7 +37,7 @@ def responses_from_post(questions: list[dict], data) -> dict:
 
 class EssayMarkForm(forms.Form):
     question_id = forms.CharField(widget=forms.HiddenInput)
-    mark = forms.DecimalField(label=_("Điểm"), min_value=0, decimal_places=2, max_digits=6)
+    mark = DecimalInputField(label=_("Điểm"), min_value=0, decimal_places=2, max_digits=6)
     feedback = forms.CharField(
         label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -13,6 +13,7 @@ from wagtail.models import Orderable, Page
 
 from courses.models import CourseActivity
 from lms.core.deletion import KeptRecord, KeptRecordQuerySet
+from lms.core.models import VietnameseSlugPage
 from lms.core.text import nfc
 from quizzes.question_html import clean_question
 
@@ -159,7 +160,7 @@ class ReviewPolicy(models.TextChoices):
     NEVER = "never", _("Không hiển thị")
 
 
-class QuizPage(CourseActivity, Page):  # noqa: DJ008 - Page.__str__
+class QuizPage(CourseActivity, VietnameseSlugPage):  # noqa: DJ008 - Page.__str__
     """A quiz is an activity page inside a course, next to its lessons."""
 
     intro = RichTextField(_("hướng dẫn"), blank=True)

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.db import models
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from wagtail.models import PreviewableMixin
 
 from lms.core.deletion import KeptRecord, KeptRecordQuerySet
 from lms.core.storage import private_storage
@@ -11,7 +14,7 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10
 
 
-class CertificateTemplate(models.Model):
+class CertificateTemplate(PreviewableMixin, models.Model):
     name = models.CharField(_("tên mẫu"), max_length=120)
     title_vi = models.CharField(
         _("tiêu đề (tiếng Việt)"), max_length=200, default="GIẤY CHỨNG NHẬN HOÀN THÀNH KHÓA HỌC"
@@ -32,6 +35,43 @@ class CertificateTemplate(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("biểu trưng"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signature = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("ảnh chữ ký"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    seal = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("ảnh con dấu"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issuing_place = models.CharField(
+        _("nơi cấp"),
+        max_length=80,
+        default="Vĩnh Phúc",
+        help_text=_("In cùng ngày cấp: “Vĩnh Phúc, ngày … tháng … năm …”."),
+    )
+    legal_basis_vi = models.CharField(
+        _("căn cứ cấp (tiếng Việt)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Không bắt buộc, ví dụ: “Căn cứ Quyết định số …/QĐ-SKHCN ngày …”."),
+    )
+    legal_basis_en = models.CharField(_("căn cứ cấp (tiếng Anh)"), max_length=300, blank=True)
     is_default = models.BooleanField(_("mẫu mặc định"), default=False)
 
     class Meta:
@@ -40,6 +80,16 @@ class CertificateTemplate(models.Model):
 
     def __str__(self):
         return self.name
+
+    def serve_preview(self, request, mode_name):
+        """The admin's live preview: a sample certificate with the longest name, as a PDF."""
+        from courses.services.certificates import certificate_sample_pdf_bytes
+
+        response = HttpResponse(
+            certificate_sample_pdf_bytes(template=self), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = 'inline; filename="mau-chung-nhan.pdf"'
+        return response
 
 
 class CertificateQuerySet(KeptRecordQuerySet):

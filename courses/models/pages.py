@@ -10,7 +10,7 @@ from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock
 from lms.core import pagecache
-from lms.core.models import in_active_language, route_to_child
+from lms.core.models import VietnameseSlugPage, in_active_language, route_to_child
 
 
 class Track(models.TextChoices):
@@ -31,7 +31,7 @@ class Language(models.TextChoices):
     EN = "en", "English"
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(VietnameseSlugPage):
     """The catalogue: lists the live courses below it with filters."""
 
     intro = models.TextField(_("giới thiệu"), blank=True)
@@ -70,7 +70,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(VietnameseSlugPage):
     summary = models.TextField(_("tóm tắt"))
     outcomes = models.TextField(
         _("kết quả học tập"), blank=True, help_text=_("Mỗi dòng một kết quả.")
@@ -177,7 +177,7 @@ class CourseActivity(models.Model):
         return CoursePage.objects.ancestor_of(self).first()
 
 
-class LessonPage(CourseActivity, Page):  # noqa: DJ008 - Page.__str__
+class LessonPage(CourseActivity, VietnameseSlugPage):  # noqa: DJ008 - Page.__str__
     body = StreamField(LessonBodyBlock(), verbose_name=_("nội dung"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(_("thời gian ước tính (phút)"), default=20)
 

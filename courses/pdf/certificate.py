@@ -13,6 +13,7 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from lms.core.pdf_fonts import register_fonts
@@ -79,14 +80,67 @@ class CertificateLayout:
     issuer_name: str
     signatory_name: str
     signatory_title: str
-    # The image file's bytes, read through the storage API (local media or an S3 bucket).
+    issuing_place: str = ""
+    legal_basis_vi: str = ""
+    legal_basis_en: str = ""
+    # Image files' bytes, read through the storage API (local media or an S3 bucket).
     background: bytes = b""
+    logo: bytes = b""
+    signature: bytes = b""
+    seal: bytes = b""
 
 
-@lru_cache(maxsize=8)
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December"]  # fmt: skip
+# Smallest sizes a name and a course title shrink to before they wrap onto a second line.
+NAME_SIZE, NAME_FLOOR = 30.0, 20.0
+COURSE_SIZE, COURSE_FLOOR = 18.0, 13.0
+
+
+def place_and_date(place: str, issued_on: str, language: str) -> str:
+    """ "Vĩnh Phúc, ngày 05 tháng 03 năm 2026" from a dd/mm/yyyy date, as official papers write."""
+    day, month, year = issued_on.split("/")
+    if language == "en":
+        date = f"{int(day)} {MONTHS_EN[int(month) - 1]} {year}"
+    else:
+        date = f"ngày {day} tháng {month} năm {year}"
+    return f"{place}, {date}" if place else date
+
+
+def fit_lines(text: str, font: str, size: float, floor: float, max_width: float):
+    """(size, lines): `text` at the largest size ≤ `size` that fits on one line, down to
+    `floor`; below that it wraps at `floor`, word by word, so nothing leaves the page."""
+    width = stringWidth(text, font, size)
+    if width <= max_width:
+        return size, [text]
+    fitted = size * max_width / width
+    if fitted >= floor:
+        return fitted, [text]
+    lines, current = [], ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}".strip()
+        if current and stringWidth(candidate, font, floor) > max_width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    lines.append(current)
+    # A single word longer than the line (no spaces to wrap at) shrinks below the floor.
+    widest = max(stringWidth(line, font, floor) for line in lines)
+    return (floor if widest <= max_width else floor * max_width / widest), lines
+
+
+@lru_cache(maxsize=32)
 def _background(data: bytes) -> ImageReader | None:
     # Decoding the image once per process: reportlab embeds it from the reader each time.
     return ImageReader(io.BytesIO(data)) if data else None
+
+
+def _draw_image(c, data: bytes, x: float, y: float, width: float, height: float) -> None:
+    """A logo, signature or seal inside its box, keeping its shape and its transparency."""
+    image = _background(data)
+    if image is not None:
+        c.drawImage(image, x, y, width, height, preserveAspectRatio=True, mask="auto")
 
 
 def _fit(c, text: str, font: str, size: float, max_width: float) -> float:
@@ -161,6 +215,8 @@ def render_certificate(
         c.setLineWidth(0.8)
         c.rect(15 * mm, 15 * mm, PAGE_WIDTH - 30 * mm, PAGE_HEIGHT - 30 * mm)
 
+    _draw_image(c, layout.logo, 22 * mm, PAGE_HEIGHT - 46 * mm, 26 * mm, 26 * mm)
+
     centre = PAGE_WIDTH / 2
     text_width = PAGE_WIDTH - 70 * mm
 
@@ -173,14 +229,22 @@ def render_certificate(
     c.setFont(bold, _fit(c, title, bold, 26, text_width))
     c.drawCentredString(centre, PAGE_HEIGHT - 50 * mm, title)
 
+    legal_basis = layout.legal_basis_en if language == "en" else layout.legal_basis_vi
+    if legal_basis:
+        c.setFillColorRGB(*GREY)
+        c.setFont(regular, _fit(c, legal_basis, regular, 10, text_width))
+        c.drawCentredString(centre, PAGE_HEIGHT - 58 * mm, legal_basis)
+
     c.setFillColorRGB(0, 0, 0)
     c.setFont(regular, 14)
     c.drawCentredString(centre, PAGE_HEIGHT - 66 * mm, labels["certifies"])
-    name_size = _fit(c, full_name, bold, 30, text_width)
+    name_size, name_lines = fit_lines(full_name, bold, NAME_SIZE, NAME_FLOOR, text_width)
     c.setFont(bold, name_size)
-    c.drawCentredString(centre, PAGE_HEIGHT - 82 * mm, full_name)
-
-    y = PAGE_HEIGHT - 94 * mm
+    y = PAGE_HEIGHT - 82 * mm + (len(name_lines) - 1) * 4 * mm
+    for line in name_lines:
+        c.drawCentredString(centre, y, line)
+        y -= name_size * 1.15
+    y = min(PAGE_HEIGHT - 94 * mm, y + name_size * 1.15 - 12 * mm)
     if agency_name:
         line = f"{labels['agency']}: {agency_name}"
         c.setFont(regular, _fit(c, line, regular, 13, text_width))
@@ -190,9 +254,12 @@ def render_certificate(
     c.drawCentredString(centre, y, labels["completed"])
     y -= 10 * mm
     c.setFillColorRGB(*BLUE)
-    c.setFont(bold, _fit(c, course_title, bold, 18, text_width))
-    c.drawCentredString(centre, y, course_title)
-    y -= 9 * mm
+    course_size, course_lines = fit_lines(course_title, bold, COURSE_SIZE, COURSE_FLOOR, text_width)
+    c.setFont(bold, course_size)
+    for line in course_lines:
+        c.drawCentredString(centre, y, line)
+        y -= course_size * 1.2
+    y -= 9 * mm - course_size * 1.2
     c.setFillColorRGB(0, 0, 0)
     standard = EDITION_LABELS.get(edition) or labels["next_edition"]
     track_label = TRACK_LABELS[language].get(track, track)
@@ -217,6 +284,13 @@ def render_certificate(
 
     right = PAGE_WIDTH - 70 * mm
     c.setFillColorRGB(0, 0, 0)
+    if issued_on:
+        c.setFont(regular, 11)
+        c.drawCentredString(
+            right, 64 * mm, place_and_date(layout.issuing_place, issued_on, language)
+        )
+    _draw_image(c, layout.signature, right - 25 * mm, 34 * mm, 50 * mm, 16 * mm)
+    _draw_image(c, layout.seal, right - 42 * mm, 26 * mm, 32 * mm, 32 * mm)
     c.setFont(bold, 12)
     c.drawCentredString(right, 58 * mm, layout.signatory_title.upper())
     c.setFont(regular, 10)

@@ -432,27 +432,66 @@ def _stored_image(storage, name: str, version: tuple) -> bytes:
         return handle.read()
 
 
-def _background(template: CertificateTemplate) -> bytes:
-    if not template.background_id:
+def _image_bytes(image, what: str) -> bytes:
+    if image is None:
         return b""
-    image = template.background
     version = (image.pk, image.file_size, image.file_hash)
     try:
         return _stored_image(image.file.storage, image.file.name, version)
     except (OSError, ValueError):
-        # A missing file must not stop certificates: print the plain frame and say so.
-        logger.warning("certificate background %s cannot be read", image.file.name, exc_info=True)
+        # A missing file must not stop certificates: print without the image and say so.
+        logger.warning("certificate %s %s cannot be read", what, image.file.name, exc_info=True)
         return b""
 
 
 def _layout(template: CertificateTemplate) -> CertificateLayout:
+    def image(field: str) -> bytes:
+        return (
+            _image_bytes(getattr(template, field), field)
+            if getattr(template, f"{field}_id")
+            else b""
+        )
+
     return CertificateLayout(
         title_vi=template.title_vi,
         title_en=template.title_en,
         issuer_name=template.issuer_name,
         signatory_name=template.signatory_name,
         signatory_title=template.signatory_title,
-        background=_background(template),
+        issuing_place=template.issuing_place,
+        legal_basis_vi=template.legal_basis_vi,
+        legal_basis_en=template.legal_basis_en,
+        background=image("background"),
+        logo=image("logo"),
+        signature=image("signature"),
+        seal=image("seal"),
+    )
+
+
+# The longest names and course titles the layout must keep readable: the admin preview uses them.
+SAMPLE_FULL_NAME = "Nguyễn Thị Phương Thảo Hoàng Lê Bảo Ngọc"
+SAMPLE_COURSE_TITLE = (
+    "Xây dựng, áp dụng, duy trì và cải tiến hệ thống quản lý chất lượng theo tiêu chuẩn "
+    "quốc gia TCVN ISO 9001:2015 vào hoạt động của cơ quan hành chính nhà nước cấp xã"
+)
+
+
+def certificate_sample_pdf_bytes(*, template: CertificateTemplate, language: str = "vi") -> bytes:
+    """A certificate that was never issued, for previewing a template (nothing is saved)."""
+    code = "SAMPLE2345"
+    return render_certificate(
+        layout=_layout(template),
+        language=language,
+        full_name=SAMPLE_FULL_NAME,
+        agency_name="Ủy ban nhân dân xã Tam Hồng, huyện Yên Lạc, tỉnh Vĩnh Phúc",
+        course_title=SAMPLE_COURSE_TITLE,
+        track="building",
+        edition="9001:2015",
+        issued_on=_local_date(timezone.now()),
+        expires_on="",
+        code=code,
+        display_code=format_code(code),
+        verify_url=verify_url(code),
     )
 
 

@@ -29,6 +29,12 @@ class CertificateTemplateViewSet(SnippetViewSet):
         FieldPanel("issuer_name"),
         FieldPanel("signatory_name"),
         FieldPanel("signatory_title"),
+        FieldPanel("issuing_place"),
+        FieldPanel("legal_basis_vi"),
+        FieldPanel("legal_basis_en"),
+        FieldPanel("logo"),
+        FieldPanel("signature"),
+        FieldPanel("seal"),
         FieldPanel("background"),
         FieldPanel("is_default"),
     ]

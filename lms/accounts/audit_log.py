@@ -34,6 +34,7 @@ from lms.core.audit import (
     deletion_events,
     editable_snapshot,
 )
+from lms.core.exports import SafeSpreadsheetExportMixin
 from lms.core.models import AuditEvent
 
 
@@ -163,7 +164,7 @@ class AuditEventFilterSet(WagtailFilterSet):
         )
 
 
-class AuditLogView(ReportView):
+class AuditLogView(SafeSpreadsheetExportMixin, ReportView):
     page_title = _("Nhật ký thay đổi")
     header_icon = "history"
     index_url_name = "audit_log"

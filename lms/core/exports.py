@@ -57,8 +57,13 @@ class SafeSpreadsheetExportMixin:
     """Put before a Wagtail view that has SpreadsheetExportMixin (ReportView, IndexView).
 
     Wagtail turns formula cells of its XLSX back into text but writes CSV cells as they are;
-    every exported value goes through `spreadsheet_cell` here, in both formats.
+    every exported value goes through `spreadsheet_cell` here, in both formats. The CSV starts
+    with a UTF-8 byte order mark: without it Excel reads the file as ANSI and garbles Vietnamese.
     """
+
+    def stream_csv(self, queryset):
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
 
     def preprocess_field_value(self, field, value, export_format):
         return spreadsheet_cell(super().preprocess_field_value(field, value, export_format))

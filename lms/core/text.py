@@ -5,7 +5,13 @@ Pure Python on purpose: the roster readers and the Django layer both use it.
 
 import unicodedata
 
-__all__ = ["given_name", "nfc", "vietnamese_sort_key", "vietnamese_title_key"]
+__all__ = [
+    "given_name",
+    "nfc",
+    "vietnamese_slug",
+    "vietnamese_sort_key",
+    "vietnamese_title_key",
+]
 
 # Vietnamese alphabet order. f, j, w, z are not Vietnamese letters but appear in foreign and
 # ethnic-minority names; they keep their Latin place so such names still sort predictably.
@@ -92,3 +98,19 @@ def vietnamese_title_key(title: str | None) -> tuple:
     """
     text = nfc(title)
     return tuple(_word_key(word) for word in text.split(" ")), text
+
+
+# Letters that no combining mark removes: NFKD leaves đ whole, so it needs its own mapping.
+_SLUG_LETTERS = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+
+
+def vietnamese_slug(text: str | None) -> str:
+    """An ASCII web address part: "Chuyển đổi số" -> "chuyen-doi-so".
+
+    Tone and letter marks are dropped and đ becomes d (Django's slugify drops đ altogether and
+    the admin's script writes "dj"); anything else that is not a letter or digit is a hyphen.
+    """
+    text = nfc(text).translate(_SLUG_LETTERS)
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = "".join(char if char.isalnum() else " " for char in ascii_text.lower()).split()
+    return "-".join(words)

@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from wagtail import hooks
@@ -86,3 +88,9 @@ def keep_history_in_bulk_deletes(request, action_type, objects, action_class_ins
     if isinstance(objects[0], get_user_model()):
         return redirect("wagtailusers_users:index")
     return redirect("wagtailadmin_home")
+
+
+@hooks.register("insert_editor_js")
+def vietnamese_slug_js():
+    """Page editor: the slug typed from a Vietnamese title reads đ as d."""
+    return format_html('<script src="{}"></script>', static("lms/js/vietnamese-slug.js"))

@@ -305,6 +305,8 @@ WAGTAIL_SITE_NAME = "Đào tạo ISO 9001"
 SITE_URL = env("SITE_URL", default="")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=SITE_URL or "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# The editor script writes ASCII slugs; VietnameseSlugPage fixes its "dj" for đ on save.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "md", "txt", "zip"]
 # The admin fetches nothing from the internet (closed provincial intranets): no Gravatar.
