@@ -207,3 +207,34 @@ def test_recompute_evaluates_only_the_current_cycle(trainee, course, complete_co
     assert completion_recompute(course=course) == 1
     renewed.refresh_from_db()
     assert renewed.completed_at is not None
+
+
+def _attend_session(user, course, *, days_ago):
+    from courses.models import Attendance, ClassSession, TrainingClass
+
+    training_class = TrainingClass.objects.create(course=course, title="Lớp tập trung")
+    start = timezone.now() - timedelta(days=days_ago)
+    session = ClassSession.objects.create(
+        training_class=training_class,
+        starts_at=start,
+        ends_at=start + timedelta(hours=4),
+        venue="Hội trường Sở KH&CN",
+    )
+    Attendance.objects.create(session=session, user=user, status="present")
+
+
+def test_renewal_needs_attendance_of_its_own_cycle(trainee, make_course, complete_course):
+    from courses.services.progress import activity_mark_done
+
+    course = make_course(requires_attendance=True)
+    _attend_session(trainee, course, days_ago=30)
+    complete_course(trainee, course, at=timezone.now() - timedelta(days=29))
+    certificate = certificate_issue(user=trainee, course=course)
+    Certificate.objects.filter(pk=certificate.pk).update(revoked_at=timezone.now())
+    renewed = enrolment_renew(user=trainee, course=course)
+    for lesson in LessonPage.objects.child_of(course):
+        activity_mark_done(user=trainee, page=lesson)
+    renewed.refresh_from_db()
+    assert renewed.completed_at is None  # last cycle's session does not count again
+    _attend_session(trainee, course, days_ago=0)
+    assert completion_recompute(course=course) == 1
