@@ -238,3 +238,18 @@ def test_renewal_needs_attendance_of_its_own_cycle(trainee, make_course, complet
     assert renewed.completed_at is None  # last cycle's session does not count again
     _attend_session(trainee, course, days_ago=0)
     assert completion_recompute(course=course) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_renewal_clicks_make_one_cycle(trainee, course, complete_course):
+    from tests.conftest import run_concurrently
+
+    complete_course(trainee, course)
+    certificate = certificate_issue(user=trainee, course=course)
+    Certificate.objects.filter(pk=certificate.pk).update(revoked_at=timezone.now())
+    results, errors = run_concurrently(4, lambda: enrolment_renew(user=trainee, course=course).pk)
+    assert errors == []
+    assert len(set(results)) == 1
+    cycles = Enrolment.objects.filter(user=trainee, course=course)
+    assert sorted(cycles.values_list("cycle", "is_current")) == [(1, False), (2, True)]
