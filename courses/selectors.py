@@ -96,7 +96,7 @@ def courses_progress(*, courses: list[CoursePage], user) -> dict[int, CourseProg
     if courses and signed_in:
         enrolments = {
             enrolment.course_id: enrolment
-            for enrolment in Enrolment.objects.filter(user=user, course__in=courses)
+            for enrolment in Enrolment.objects.current().filter(user=user, course__in=courses)
         }
     groups: dict[str, list[CoursePage]] = {}
     for course in courses:
@@ -126,7 +126,8 @@ def courses_progress(*, courses: list[CoursePage], user) -> dict[int, CourseProg
 def learning_for_user(*, user) -> list[CourseProgress]:
     """Every enrolment of the user with its progress, unfinished first, newest first."""
     enrolments = list(
-        Enrolment.objects.filter(user=user)
+        Enrolment.objects.current()
+        .filter(user=user)
         .exclude(status="withdrawn")
         .select_related("course")
         .order_by("completed_at", "-created_at")
@@ -140,7 +141,8 @@ def continue_learning(*, user) -> CourseProgress | None:
     if not getattr(user, "is_authenticated", False):
         return None
     enrolment = (
-        Enrolment.objects.filter(user=user, completed_at__isnull=True, status="active")
+        Enrolment.objects.current()
+        .filter(user=user, completed_at__isnull=True, status="active")
         .select_related("course")
         .order_by("-created_at")
         .first()
@@ -160,3 +162,48 @@ def catalogue_courses(*, index: CourseIndexPage, track="", edition="", language=
     if language:
         courses = courses.filter(language=language)
     return courses
+
+
+@dataclass
+class PastCycle:
+    """One earlier cycle of a person in a course, with the certificate it earned (if any)."""
+
+    enrolment: Enrolment
+    certificate: object | None
+    status: str
+
+
+def learning_history(*, user) -> list[PastCycle]:
+    """Earlier cycles of the person ("Lịch sử học tập"), by course then newest cycle first.
+
+    A cycle's certificate is the latest one of the course issued before the next cycle began.
+    Three queries whatever the number of cycles.
+    """
+    from courses.models import Certificate
+    from courses.services.certificates import certificate_status, supersessions
+
+    enrolments = list(
+        Enrolment.objects.filter(user=user).select_related("course").order_by("course_id", "cycle")
+    )
+    if not any(not enrolment.is_current for enrolment in enrolments):
+        return []
+    certificates = list(Certificate.objects.filter(user=user).order_by("issued_at"))
+    passed = supersessions()
+    history = []
+    for index, enrolment in enumerate(enrolments):
+        if enrolment.is_current:
+            continue
+        following = enrolments[index + 1] if index + 1 < len(enrolments) else None
+        until = following.created_at if following else None
+        earned = [
+            certificate
+            for certificate in certificates
+            if certificate.course_id == enrolment.course_id
+            and certificate.issued_at >= enrolment.created_at
+            and (until is None or certificate.issued_at < until)
+        ]
+        certificate = earned[-1] if earned else None
+        status = certificate_status(certificate, passed=passed) if certificate else ""
+        history.append(PastCycle(enrolment=enrolment, certificate=certificate, status=status))
+    history.sort(key=lambda row: (row.enrolment.course.title, -row.enrolment.cycle))
+    return history

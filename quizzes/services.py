@@ -4,12 +4,14 @@ import random
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,8 +143,22 @@ def attempts_left(*, user, quiz: QuizPage) -> int | None:
     """None when the quiz allows unlimited attempts."""
     if not quiz.attempts_allowed:
         return None
-    used = Attempt.objects.filter(user=user, quiz=quiz).count()
+    used = cycle_attempts(user=user, quiz=quiz).count()
     return max(0, quiz.attempts_allowed - used)
+
+
+def cycle_attempts(*, user, quiz: QuizPage):
+    """The user's attempts of the current enrolment cycle: those started since it began (a
+    renewal starts with every attempt available again). One query, the cycle as a subquery."""
+    since = (
+        Enrolment.objects.current()
+        .filter(user=user, course__path=quiz.path[: -QuizPage.steplen])
+        .values("created_at")[:1]
+    )
+    beginning = datetime(1970, 1, 1, tzinfo=UTC)
+    return Attempt.objects.filter(
+        user=user, quiz=quiz, started_at__gte=Coalesce(Subquery(since), Value(beginning))
+    )
 
 
 def _active_enrolment(*, user, quiz: QuizPage) -> Enrolment | None:
@@ -150,7 +166,8 @@ def _active_enrolment(*, user, quiz: QuizPage) -> Enrolment | None:
     if course is None:
         return None
     return (
-        Enrolment.objects.filter(user=user, course=course)
+        Enrolment.objects.current()
+        .filter(user=user, course=course)
         .exclude(status=EnrolmentStatus.WITHDRAWN)
         .first()
     )

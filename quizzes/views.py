@@ -132,11 +132,13 @@ def result(request, attempt_id):
     course_completed = (
         attempt.passed
         and attempt.user_id == request.user.pk
-        and Enrolment.objects.filter(
+        and Enrolment.objects.current()
+        .filter(
             user=request.user,
             course_id=attempt.quiz.get_parent().pk,
             completed_at__isnull=False,
-        ).exists()
+        )
+        .exists()
     )
     return render(
         request,

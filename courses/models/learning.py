@@ -20,8 +20,15 @@ class EnrolmentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Đã rút")
 
 
+class EnrolmentQuerySet(KeptRecordQuerySet):
+    def current(self):
+        """The latest cycle of each (user, course): "the enrolment" everywhere but history."""
+        return self.filter(is_current=True)
+
+
 class Enrolment(KeptRecord, models.Model):
-    """One person in one course; withdrawn, never deleted."""
+    """One person in one course, one row per cycle (renewal starts cycle+1); withdrawn, never
+    deleted. Only the latest cycle is current; earlier cycles stay as history."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -54,15 +61,24 @@ class Enrolment(KeptRecord, models.Model):
     )
     created_at = models.DateTimeField(_("ngày ghi danh"), auto_now_add=True)
     completed_at = models.DateTimeField(_("ngày hoàn thành"), null=True, blank=True)
+    cycle = models.PositiveSmallIntegerField(_("lần học"), default=1)
+    is_current = models.BooleanField(_("lần học hiện tại"), default=True)
 
-    objects = KeptRecordQuerySet.as_manager()
+    objects = EnrolmentQuerySet.as_manager()
     archive_instead = _("Hãy chuyển ghi danh sang trạng thái “Đã rút”.")
 
     class Meta:
         verbose_name = _("ghi danh")
         verbose_name_plural = _("ghi danh")
         constraints = [
-            models.UniqueConstraint(fields=["user", "course"], name="enrolment_unique_user_course")
+            models.UniqueConstraint(
+                fields=["user", "course"],
+                condition=models.Q(is_current=True),
+                name="enrolment_unique_user_course",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "course", "cycle"], name="enrolment_unique_cycle"
+            ),
         ]
         indexes = [
             models.Index(fields=["course", "status"]),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -139,6 +140,30 @@ def certificate_status(
 # --- reads shared by views, tasks and the command ----------------------------------------------
 
 
+def certificate_renewal_due(
+    certificate: Certificate | None, moment: datetime | None = None
+) -> bool:
+    """Whether the holder may renew it: revoked, expired, superseded, or expiring within
+    settings.RENEWAL_WINDOW_DAYS."""
+    if certificate is None:
+        return False
+    moment = moment or timezone.now()
+    if certificate_status(certificate, moment) != STATUS_VALID:
+        return True
+    window = timedelta(days=settings.RENEWAL_WINDOW_DAYS)
+    return certificate.expires_at is not None and certificate.expires_at <= moment + window
+
+
+def renewal_due(*, user, course, moment: datetime | None = None, enrolment=None) -> bool:
+    """The person's latest cycle of the course is completed and its certificate is due.
+    `enrolment`: the current one when the caller has it already."""
+    if enrolment is None:
+        enrolment = Enrolment.objects.current().filter(user=user, course=course).first()
+    if enrolment is None or enrolment.completed_at is None:
+        return False
+    return certificate_renewal_due(_latest(user, course), moment)
+
+
 def certificates_visible_to(user) -> QuerySet[Certificate]:
     """Officers and editors see all; a secretary sees their agency tree; anyone else their own."""
     queryset = Certificate.objects.select_related("user", "course", "replaces")
@@ -194,6 +219,20 @@ def _completed_after(user, course, moment: datetime) -> bool:
     ).exists()
 
 
+def _renewed_after(user, course, moment: datetime) -> bool:
+    return (
+        Enrolment.objects.current()
+        .filter(
+            user=user,
+            course=course,
+            cycle__gt=1,
+            status=EnrolmentStatus.COMPLETED,
+            created_at__gt=moment,
+        )
+        .exists()
+    )
+
+
 def _create(*, user, course, cycle: int, session=None, replaces=None) -> Certificate | None:
     """Insert one certificate; None when another caller inserted this cycle first."""
     now = timezone.now()
@@ -239,8 +278,11 @@ def _issue(*, user, course, session=None, actor=None) -> tuple[Certificate, bool
     with transaction.atomic():
         latest = _latest(user, course)
         if latest is not None:
-            current = certificate_status(latest) == STATUS_VALID
-            if current or not _completed_after(user, course, latest.issued_at):
+            if certificate_status(latest) == STATUS_VALID:
+                # Still valid: only a renewal cycle completed since replaces it early.
+                if not _renewed_after(user, course, latest.issued_at):
+                    return latest, False
+            elif not _completed_after(user, course, latest.issued_at):
                 return latest, False
             cycle, replaces = latest.cycle + 1, latest
         else:
@@ -335,8 +377,10 @@ def _session_candidates(session: ClassSession) -> tuple[list[tuple[object, Cours
             "user_id", flat=True
         )
     )
-    enrolments = Enrolment.objects.filter(course=course, user_id__in=attendee_ids).select_related(
-        "user__agency"
+    enrolments = (
+        Enrolment.objects.current()
+        .filter(course=course, user_id__in=attendee_ids)
+        .select_related("user__agency")
     )
     candidates = []
     for enrolment in enrolments:
@@ -367,8 +411,10 @@ def certificates_issue_due(
     if session is not None:
         candidates, attended = _session_candidates(session)
     else:
-        enrolments = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED).select_related(
-            "user__agency", "course"
+        enrolments = (
+            Enrolment.objects.current()
+            .filter(status=EnrolmentStatus.COMPLETED)
+            .select_related("user__agency", "course")
         )
         if course is not None:
             enrolments = enrolments.filter(course=course)
@@ -497,6 +543,11 @@ def certificate_sample_pdf_bytes(*, template: CertificateTemplate, language: str
 
 def verify_url(code: str) -> str:
     return site_url() + reverse("verify:detail", args=[code])
+
+
+def renewal_url(course_id: int) -> str:
+    """Where the expiry e-mail sends the holder: the "Học lại để gia hạn" confirmation."""
+    return site_url() + reverse("courses:renew", args=[course_id])
 
 
 def _local_date(moment: datetime | None) -> str:

@@ -44,11 +44,15 @@ def required_activity_ids(course: CoursePage) -> set[int]:
 
 
 def _attended(enrolment: Enrolment) -> bool:
-    return Attendance.objects.filter(
+    attended = Attendance.objects.filter(
         user_id=enrolment.user_id,
         session__training_class__course_id=enrolment.course_id,
         status__in=ATTENDED_STATUSES,
-    ).exists()
+    )
+    if enrolment.cycle > 1:
+        # A renewal needs attendance of its own cycle, not the sessions of an earlier one.
+        attended = attended.filter(session__ends_at__gte=enrolment.created_at)
+    return attended.exists()
 
 
 def completion_evaluate(*, enrolment: Enrolment) -> bool:
@@ -107,7 +111,8 @@ def completion_recompute(*, course: CoursePage | None = None) -> int:
     Safe to run twice: enrolments already completed are skipped, and evaluation is idempotent.
     """
     enrolments = (
-        Enrolment.objects.filter(completed_at__isnull=True)
+        Enrolment.objects.current()
+        .filter(completed_at__isnull=True)
         .exclude(status=EnrolmentStatus.WITHDRAWN)
         .select_related("course")
         .order_by("pk")

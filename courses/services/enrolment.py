@@ -101,11 +101,12 @@ def _get_or_create(*, user, course, source, actor) -> tuple[Enrolment, bool]:
             enrolment, created = Enrolment.objects.get_or_create(
                 user=user,
                 course=course,
+                is_current=True,
                 defaults={"source": source, "enrolled_by": actor if actor != user else None},
             )
     except IntegrityError:
         # Two requests enrolled the same person at once; the other one won.
-        return Enrolment.objects.get(user=user, course=course), False
+        return Enrolment.objects.current().get(user=user, course=course), False
     if created:
         audit_record(
             actor=actor or user, verb="enrolment.created", obj=enrolment, after={"source": source}
@@ -134,7 +135,7 @@ def enrolment_create(*, user, course: CoursePage, source: str, actor=None) -> En
         error = enrolment_scope_error(actor=actor, user=user)
         if error:
             raise EnrolmentNotAllowed(error, code="scope")
-    existing = Enrolment.objects.filter(user=user, course=course).first()
+    existing = Enrolment.objects.current().filter(user=user, course=course).first()
     if existing is not None and existing.status != EnrolmentStatus.WITHDRAWN:
         return existing
     if actor is None:
@@ -147,6 +148,58 @@ def enrolment_create(*, user, course: CoursePage, source: str, actor=None) -> En
             )
     enrolment, _created = _get_or_create(user=user, course=course, source=source, actor=actor)
     return enrolment
+
+
+@transaction.atomic
+def enrolment_renew(*, user, course: CoursePage, actor=None) -> Enrolment:
+    """Start the next cycle of `user` in `course` ("Học lại để gia hạn"); earlier cycles stay.
+
+    Allowed only when the current cycle is completed and the latest certificate of the course
+    is expired, revoked, superseded or expires within RENEWAL_WINDOW_DAYS. Idempotent: a second
+    call while the new cycle is unfinished returns it (a double click makes one cycle).
+    """
+    from courses.services.certificates import renewal_due
+
+    if actor is not None and actor.pk == user.pk:
+        actor = None
+    if actor is not None:
+        error = enrolment_scope_error(actor=actor, user=user)
+        if error:
+            raise EnrolmentNotAllowed(error, code="scope")
+    # Locking the person's row serialises two clicks of the same button.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    current = Enrolment.objects.current().filter(user=user, course=course).first()
+    if current is not None and current.cycle > 1 and current.completed_at is None:
+        return current  # already renewed, the new cycle is under way
+    if current is None or not renewal_due(user=user, course=course):
+        raise EnrolmentNotAllowed(
+            _(
+                "Chỉ học lại để gia hạn khi bạn đã hoàn thành khóa học và chứng chỉ đã hết hạn,"
+                " sắp hết hạn, bị thu hồi hoặc đã được thay thế."
+            ),
+            code="not_due",
+        )
+    Enrolment.objects.filter(pk=current.pk).update(is_current=False)
+    try:
+        with transaction.atomic():
+            renewed = Enrolment.objects.create(
+                user=user,
+                course=course,
+                cycle=current.cycle + 1,
+                source=EnrolmentSource.SELF if actor is None else _source_for(actor),
+                enrolled_by=actor,
+            )
+    except IntegrityError:
+        # Another request started this cycle between our read and insert.
+        return Enrolment.objects.current().get(user=user, course=course)
+    audit_record(
+        actor=actor or user,
+        verb="enrolment.renewed",
+        obj=renewed,
+        before={"cycle": current.cycle},
+        after={"cycle": renewed.cycle},
+    )
+    return renewed
 
 
 def users_enrollable_by(actor):
@@ -191,7 +244,8 @@ def enrolment_create_by_email(*, actor, course: CoursePage, email: str) -> Enrol
             _("Không tìm thấy người dùng có email %(email)s.") % {"email": email}, code="not_found"
         )
     already = (
-        Enrolment.objects.filter(user=user, course=course)
+        Enrolment.objects.current()
+        .filter(user=user, course=course)
         .exclude(status=EnrolmentStatus.WITHDRAWN)
         .exists()
     )
@@ -271,7 +325,7 @@ def enrolments_bulk_ensure(
     user_ids = [user.pk for user in users]
     existing = {
         enrolment.user_id: enrolment
-        for enrolment in Enrolment.objects.filter(course=course, user_id__in=user_ids)
+        for enrolment in Enrolment.objects.current().filter(course=course, user_id__in=user_ids)
     }
     pending = [
         user
@@ -325,7 +379,7 @@ def enrolments_bulk_ensure(
     Enrolment.objects.bulk_update(withdrawn, ["status"], batch_size=1000)
     enrolments = {
         enrolment.user_id: enrolment
-        for enrolment in Enrolment.objects.filter(course=course, user_id__in=user_ids)
+        for enrolment in Enrolment.objects.current().filter(course=course, user_id__in=user_ids)
     }
     by_pk = {user.pk: user for user in users}
     for enrolment in enrolments.values():

@@ -22,7 +22,8 @@ def activity_mark_done(*, user, page: Page) -> ActivityCompletion | None:
     if course is None:
         return None
     enrolment = (
-        Enrolment.objects.filter(user=user, course=course)
+        Enrolment.objects.current()
+        .filter(user=user, course=course)
         .exclude(status=EnrolmentStatus.WITHDRAWN)
         .select_related("course")
         .first()

@@ -165,9 +165,9 @@ def roster_import(
     User = get_user_model()
     users = {user.email: user for user in User.objects.filter(email__in=emails)}
     enrolled_ids = set(
-        Enrolment.objects.filter(course=course, user__in=users.values()).values_list(
-            "user_id", flat=True
-        )
+        Enrolment.objects.current()
+        .filter(course=course, user__in=users.values())
+        .values_list("user_id", flat=True)
     )
     member_ids = set(
         ClassMember.objects.filter(

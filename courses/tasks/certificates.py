@@ -58,13 +58,18 @@ def send_expiry_reminders(days: int = 30) -> int:
     from courses.services.certificates import (
         certificate_mark_reminded,
         certificates_due_reminder,
+        renewal_url,
         verify_url,
     )
 
     sent = 0
     for certificate in certificates_due_reminder(days=days):
         with translation.override(certificate.language or settings.LANGUAGE_CODE):
-            context = {"certificate": certificate, "verify_url": verify_url(certificate.code)}
+            context = {
+                "certificate": certificate,
+                "verify_url": verify_url(certificate.code),
+                "renewal_url": renewal_url(certificate.course_id),
+            }
             subject = _("Chứng nhận %(code)s sắp hết hạn") % {"code": certificate.code}
             body = render_to_string("courses/certificates/email_expiry_reminder.txt", context)
         send_mail(subject, body, None, [certificate.user.email])
@@ -85,8 +90,10 @@ def send_transition_invitations(transition_id: int) -> int:
     if transition is None:
         return 0
     key = f"transition-{transition_id}"
-    enrolments = Enrolment.objects.filter(course=transition.course).exclude(
-        user_id__in=notified(NoticeKind.TRANSITION, key)
+    enrolments = (
+        Enrolment.objects.current()
+        .filter(course=transition.course)
+        .exclude(user_id__in=notified(NoticeKind.TRANSITION, key))
     )
     enrolments = list(enrolments.select_related("user"))
     for enrolment in enrolments:

@@ -31,10 +31,14 @@ def evaluate_session_completions(session_id: int) -> int:
     session = session.first()
     if session is None or not session.training_class.course.requires_attendance:
         return 0
-    enrolments = Enrolment.objects.select_related("course").filter(
-        course_id=session.training_class.course_id,
-        user__class_memberships__training_class_id=session.training_class_id,
-        completed_at__isnull=True,
+    enrolments = (
+        Enrolment.objects.current()
+        .select_related("course")
+        .filter(
+            course_id=session.training_class.course_id,
+            user__class_memberships__training_class_id=session.training_class_id,
+            completed_at__isnull=True,
+        )
     )
     return sum(completion_evaluate(enrolment=enrolment) for enrolment in enrolments)
 

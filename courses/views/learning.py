@@ -26,11 +26,13 @@ from courses.models import (
     LessonPage,
     Track,
 )
+from courses.services.certificates import renewal_due
 from courses.services.enrolment import (
     EnrolmentNotAllowed,
     enrolment_bulk_create,
     enrolment_create,
     enrolment_create_by_email,
+    enrolment_renew,
     missing_prerequisites,
 )
 from courses.services.progress import activity_mark_done
@@ -104,9 +106,13 @@ def course_context(request, course: CoursePage) -> dict:
     missing = []
     if user.is_authenticated and not enrolled:
         missing = missing_prerequisites(user=user, course=course)
+    completed = enrolled and progress.enrolment.completed_at is not None
     return {
         "progress": progress,
         "enrolled": enrolled,
+        # Asked only of people who completed: the page costs the others nothing more.
+        "renewal_due": completed
+        and renewal_due(user=user, course=course, enrolment=progress.enrolment),
         "missing_prerequisites": missing,
         "prerequisites": list(course.prerequisites.all()),
         "can_manage_enrolments": _may_manage_enrolments(user),
@@ -162,7 +168,10 @@ def my_learning(request):
     return render(
         request,
         "courses/my_learning.html",
-        {"items": selectors.learning_for_user(user=request.user)},
+        {
+            "items": selectors.learning_for_user(user=request.user),
+            "history": selectors.learning_history(user=request.user),
+        },
     )
 
 
@@ -180,6 +189,26 @@ def course_enrol(request, course_id: int):
         messages.error(request, " ".join(error.messages))
         return redirect(course.get_url(request))
     messages.success(request, _("Bạn đã ghi danh khóa học “%(title)s”.") % {"title": course.title})
+    return redirect("courses:resume", course_id=course.pk)
+
+
+@login_required
+def course_renew(request, course_id: int):
+    """GET: confirm "Học lại để gia hạn" (the expiry e-mail links here); POST: start the cycle."""
+    course = _live_course(course_id)
+    if request.method != "POST":
+        due = renewal_due(user=request.user, course=course)
+        return render(request, "courses/renew.html", {"course": course, "due": due})
+    try:
+        enrolment_renew(user=request.user, course=course)
+    except EnrolmentNotAllowed as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(course.get_url(request))
+    messages.success(
+        request,
+        _("Bạn đã bắt đầu học lại khóa học “%(title)s” để gia hạn chứng nhận.")
+        % {"title": course.title},
+    )
     return redirect("courses:resume", course_id=course.pk)
 
 
@@ -215,7 +244,9 @@ def activity_done(request, page_id: int):
 
 
 def _enrolments_in_scope(user, course):
-    enrolments = Enrolment.objects.filter(course=course).select_related("user", "user__agency")
+    enrolments = (
+        Enrolment.objects.current().filter(course=course).select_related("user", "user__agency")
+    )
     if not roles.has_role(user, roles.TRAINER):
         enrolments = enrolments.filter(user__agency_id__in=user.agency.descendant_ids())
     return enrolments.order_by("user__full_name")

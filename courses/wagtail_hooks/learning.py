@@ -15,7 +15,7 @@ class EnrolmentViewSet(SnippetViewSet):
     menu_label = _("Ghi danh")
     menu_order = 210
     add_to_admin_menu = True
-    list_display = ["user", "course", "source", "status", "created_at", "completed_at"]
+    list_display = ["user", "course", "cycle", "source", "status", "created_at", "completed_at"]
     list_filter = ["course", "status", "source"]
     # Plain ORM search on related fields: enrolments are not in the search index.
     search_backend_name = None

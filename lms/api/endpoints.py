@@ -367,7 +367,8 @@ def enrolments_bulk(request, body: schemas.BulkEnrolmentIn):
         ]
         return Status(400, {"detail": " ".join(messages)})
     before = (
-        Enrolment.objects.filter(course=course, user__in=list(users.values()))
+        Enrolment.objects.current()
+        .filter(course=course, user__in=list(users.values()))
         .exclude(status=EnrolmentStatus.WITHDRAWN)
         .count()
     )

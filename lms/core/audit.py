@@ -22,6 +22,7 @@ class AuditKind(models.TextChoices):
     ENROLMENT_CREATED = "enrolment.created", _("Ghi danh")
     ENROLMENT_REACTIVATED = "enrolment.reactivated", _("Ghi danh lại")
     ENROLMENT_COMPLETED = "enrolment.completed", _("Hoàn thành khóa học")
+    ENROLMENT_RENEWED = "enrolment.renewed", _("Học lại để gia hạn")
     CLASS_CREATE = "class.create", _("Tạo lớp học")
     CLASS_UPDATE = "class.update", _("Sửa lớp học")
     CLASS_ROSTER_IMPORT = "class.roster_import", _("Nhập danh sách lớp")

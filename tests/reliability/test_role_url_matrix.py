@@ -71,6 +71,7 @@ EXPECTED = {
     "courses:enrol": [R, F, F, F, F, F, F, F, F],
     "courses:enrolments": [R, D, D, OK, OK, OK, OK, D, D],
     "courses:my_learning": [R, OK, OK, OK, OK, OK, OK, OK, OK],
+    "courses:renew": [R, OK, OK, OK, OK, OK, OK, OK, OK],  # GET confirms; nothing is due here
     "courses:resume": [R, R, R, R, R, R, R, R, R],
     "coverage:transition": [R, D, D, D, D, D, D, N, D],
     "coverage:transition_enrol": [R, F, F, F, F, F, F, F, F],
