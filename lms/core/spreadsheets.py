@@ -131,7 +131,10 @@ def check_package(data: bytes, *, limits: ImportLimits, required_member: str) ->
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:  # BytesIO shares, does not copy
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as error:
+    # NotImplementedError: a member claims a ZIP version or feature zipfile does not read.
+    except (
+        zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error, NotImplementedError
+    ) as error:  # fmt: skip
         raise SpreadsheetRefused("archive_damaged", {}) from error
     if required_member not in {member.filename for member in members}:
         raise SpreadsheetRefused("archive_damaged", {})

@@ -36,7 +36,7 @@ def _is_package(file, main_part: str) -> bool:
         file.seek(0)
         with zipfile.ZipFile(file) as package:
             names = set(package.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return False
     finally:
         file.seek(0)
