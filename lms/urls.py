@@ -31,12 +31,12 @@ urlpatterns = [
     path("accounts/", include("lms.accounts.urls")),
     # Learning actions live beside the catalogue; unmatched /courses/<slug>/ paths fall
     # through to the Wagtail page tree below.
-    path("courses/", include(("courses.urls.learning", "courses"))),
+    path("courses/", include(("courses.learning.urls", "courses"))),
     path("quizzes/", include(("quizzes.urls", "quizzes"))),
-    path("classes/", include(("courses.urls.classes", "classes"))),
-    path("checkin/", include(("courses.urls.checkin", "checkin"))),
-    path("certificates/", include(("courses.urls.certificates", "certificates"))),
-    path("verify/", include(("courses.urls.verify", "verify"))),
+    path("classes/", include(("courses.classes.urls", "classes"))),
+    path("checkin/", include(("courses.classes.checkin_urls", "checkin"))),
+    path("certificates/", include(("courses.certificates.urls", "certificates"))),
+    path("verify/", include(("courses.certificates.verify_urls", "verify"))),
     path("coverage/", include(("lms.coverage.urls", "coverage"))),
     path("api/v1/", api.urls),
 ]

@@ -11,7 +11,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from courses.models import CourseActivity
+from courses.learning.pages import CourseActivity
 from lms.core.deletion import KeptRecord, KeptRecordQuerySet
 from lms.core.models import VietnameseSlugPage
 from lms.core.text import nfc

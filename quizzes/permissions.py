@@ -8,7 +8,8 @@ grade. Everyone else sees no one's attempts but their own (the owner's door is t
 
 from django.db.models import Q
 
-from courses.models import ClassMember, CoursePage
+from courses.classes.models import ClassMember
+from courses.learning.pages import CoursePage
 from lms.accounts import roles
 from quizzes.models import Attempt, QuizPage
 

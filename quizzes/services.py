@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Enrolment, EnrolmentStatus
+from courses.learning.models import Enrolment, EnrolmentStatus
 from lms.core.audit import AuditKind, audit_record
 from lms.core.queue import enqueue
 from quizzes import grading

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from courses.models import Enrolment
+from courses.learning.models import Enrolment
 from lms.accounts import roles
 from lms.core.exports import spreadsheet_row
 from quizzes import selectors

@@ -225,7 +225,7 @@ def _wait_for_worker(app, timeout=60):
 def site_tree(db):
     """Home page as the site root with the course catalogue below it."""
     from courses.models import CourseIndexPage
-    from lms.core.demo import load_home_page
+    from lms.site.demo import load_home_page
 
     home = load_home_page()
     catalogue = CourseIndexPage.objects.first()

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
-from courses.services.ratelimit import rate_limit_exceeded
+from lms.core.ratelimit import rate_limit_exceeded
 
 from .tokens import api_token_authenticate, may_hold_api_token
 

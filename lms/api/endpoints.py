@@ -16,26 +16,20 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import (
-    Certificate,
-    CoursePage,
-    Edition,
-    Enrolment,
-    EnrolmentSource,
-    EnrolmentStatus,
-    Track,
-)
-from courses.services import certificates as certificate_service
-from courses.services.enrolment import EnrolmentNotAllowed, enrolments_bulk_ensure
-from courses.services.ratelimit import rate_limit_exceeded
-from courses.views.certificates import VERIFY_LIMIT_PER_MINUTE
-from courses.views.learning import _may_manage_enrolments
+from courses.certificates import services as certificate_service
+from courses.certificates.models import Certificate
+from courses.certificates.views import VERIFY_LIMIT_PER_MINUTE
+from courses.learning.enrolment import EnrolmentNotAllowed, enrolments_bulk_ensure
+from courses.learning.models import Enrolment, EnrolmentSource, EnrolmentStatus
+from courses.learning.pages import CoursePage, Edition, Track
+from courses.learning.views import _may_manage_enrolments
 from lms.accounts import roles
 from lms.accounts.admin_views import can_manage_directory
 from lms.accounts.directory import COLUMNS
 from lms.accounts.directory_import import agencies_import
 from lms.accounts.models import Agency
 from lms.core.addresses import client_address
+from lms.core.ratelimit import rate_limit_exceeded
 from lms.core.uploads import check_upload
 from lms.coverage import selectors as coverage
 from lms.coverage.views import _narrow_to_agency, coverage_scope

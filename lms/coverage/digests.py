@@ -15,7 +15,8 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from courses.models import Attendance, Certificate, ClassSession
+from courses.certificates.models import Certificate
+from courses.classes.models import Attendance, ClassSession
 from lms.accounts import roles
 from lms.core.models import NoticeKind
 from lms.core.notices import notice_send, notified

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from courses.models import CoursePage, Edition, Track
+from courses.learning.pages import CoursePage, Edition, Track
 from lms.accounts.models import AgencyKind
 from lms.core.dates import day_range_error
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Track
+from courses.learning.pages import Track
 from lms.accounts import roles
 from lms.core.storage import private_storage
 

@@ -60,7 +60,7 @@ def period_text(filters: CoverageFilter, *, month: dt.date | None = None) -> str
 
 def filters_text(filters: CoverageFilter) -> str:
     """The filters in words, so a filtered file is never mistaken for the whole province."""
-    from courses.models import CoursePage, Edition, Track
+    from courses.learning.pages import CoursePage, Edition, Track
 
     parts = []
     if filters.track:

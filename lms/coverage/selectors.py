@@ -15,7 +15,9 @@ import pandas as pd
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from courses.models import Certificate, Enrolment, EnrolmentStatus, Track
+from courses.certificates.models import Certificate
+from courses.learning.models import Enrolment, EnrolmentStatus
+from courses.learning.pages import Track
 from lms.accounts.models import Agency, AgencyKind, User
 from lms.core.text import vietnamese_sort_key, vietnamese_title_key
 

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from courses.models import Track
+from courses.learning.pages import Track
 from lms.core.queue import QUEUE_DOWN_MESSAGE, enqueue
 
 from .models import CoverageExport, CoverageSnapshot, ExportStatus

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from courses.models import CoursePage, Edition, EditionTransition, Track
-from courses.services.enrolment import EnrolmentNotAllowed
-from courses.services.transitions import transition_enrol, transition_open, transition_people
+from courses.certificates.models import EditionTransition
+from courses.certificates.transitions import transition_enrol, transition_open, transition_people
+from courses.learning.enrolment import EnrolmentNotAllowed
+from courses.learning.pages import CoursePage, Edition, Track
 from lms.accounts import roles
 
 

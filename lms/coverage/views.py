@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.models import Track
+from courses.learning.pages import Track
 from lms.accounts import roles
 from lms.accounts.models import Agency, AgencyKind
 from lms.core.storage import private_file_response

@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "lms.accounts.middleware.RequireMFAForStaffMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "courses.middleware.CataloguePageCacheMiddleware",
+    "courses.learning.middleware.CataloguePageCacheMiddleware",
     "lms.core.pagecache.PageRouteCacheMiddleware",
 ]
 
@@ -93,8 +93,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "lms.core.context_processors.navigation",
-                "lms.core.context_processors.organisation",
+                "lms.site.context_processors.navigation",
+                "lms.site.context_processors.organisation",
             ],
         },
     },

@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
 django.setup()
 
-from courses.pdf.certificate import CertificateLayout, render_certificate  # noqa: E402
+from courses.certificates.pdf import CertificateLayout, render_certificate  # noqa: E402
 from tests.bench.pdf_floor import bare_page  # noqa: E402
 
 LAYOUT = CertificateLayout(

@@ -24,6 +24,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from courses.certificates.services import certificate_pdf_bytes, certificate_template_for
+from courses.classes.roster import roster_import
 from courses.models import (
     Certificate,
     ClassMember,
@@ -34,10 +36,8 @@ from courses.models import (
     LessonPage,
     TrainingClass,
 )
-from courses.services.certificates import certificate_pdf_bytes, certificate_template_for
-from courses.services.roster import roster_import
 from lms.accounts.models import Agency
-from lms.core.management.commands.generate_load_data import (
+from lms.bench.management.commands.generate_load_data import (
     LOAD_EMAIL_DOMAIN,
     LOAD_OFFICER_EMAIL,
     LOAD_TRAINER_EMAIL,
@@ -266,7 +266,7 @@ def measure_certificates(rounds: int) -> dict:
 
 
 def roster_xlsx(prefix: str, agencies: list[str]) -> bytes:
-    from courses.formats.roster import COLUMN_LABELS
+    from courses.classes.roster_reader import COLUMN_LABELS
 
     workbook = Workbook()
     sheet = workbook.active

@@ -6,8 +6,8 @@ import pytest
 
 from django.contrib.contenttypes.models import ContentType
 
+from courses.classes.attendance import AttendanceError, attendance_mark
 from courses.models import Attendance, ClassMember
-from courses.services.attendance import AttendanceError, attendance_mark
 from lms.accounts import roles
 from lms.core.models import AuditEvent
 

@@ -6,12 +6,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from courses.classes.attendance import attendance_check_in, attendance_mark, session_roster
 from courses.models import Attendance
-from courses.services.attendance import (
-    attendance_check_in,
-    attendance_mark,
-    session_roster,
-)
 from lms.core.models import AuditEvent
 
 

@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from courses.certificates.services import certificate_issue, certificate_render_pdf
+from courses.certificates.tasks import send_expiry_reminders
 from courses.models import Certificate
-from courses.services.certificates import certificate_issue, certificate_render_pdf
-from courses.tasks.certificates import send_expiry_reminders
 
 
 def _run(*args):
@@ -67,8 +67,8 @@ def test_expiry_reminder_skips_far_expiry(hong_nhung, course, complete_course):
 
 
 def test_demo_certificates_step_is_idempotent(make_user, make_course, complete_course):
-    from courses.demo.certificates import issue_demo_certificates
-    from courses.services.certificates import certificate_status
+    from courses.certificates.demo import issue_demo_certificates
+    from courses.certificates.services import certificate_status
 
     course = make_course()
     for _ in range(3):
@@ -90,8 +90,8 @@ def _pdf_text(certificate) -> str:
 def test_links_follow_the_default_site_when_site_url_is_not_set(settings, db):
     from wagtail.models import Site
 
-    from lms.core.demo import load_home_page, site_address_set
     from lms.core.links import site_url
+    from lms.site.demo import load_home_page, site_address_set
 
     settings.SITE_URL = ""
     load_home_page()

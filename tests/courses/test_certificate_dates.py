@@ -8,8 +8,7 @@ import pytest
 
 from django.utils import timezone
 
-from courses.models import Certificate
-from courses.services.certificates import (
+from courses.certificates.services import (
     STATUS_EXPIRED,
     STATUS_REVOKED,
     STATUS_VALID,
@@ -17,6 +16,7 @@ from courses.services.certificates import (
     certificate_status,
     expiry_for,
 )
+from courses.models import Certificate
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 UTC = ZoneInfo("UTC")

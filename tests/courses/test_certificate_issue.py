@@ -8,15 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from courses.models import CODE_ALPHABET, CODE_LENGTH, Certificate
-from courses.services.certificates import (
+from courses.certificates.services import (
     certificate_issue,
     certificate_reissue,
     certificate_revoke,
     certificates_issue_due,
     normalise_code,
 )
-from courses.signals import course_completed
+from courses.learning.signals import course_completed
+from courses.models import CODE_ALPHABET, CODE_LENGTH, Certificate
 from lms.core.models import AuditEvent
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -58,7 +58,7 @@ def test_certificate_code_uses_alphabet_and_length(make_user, course, complete_c
 def test_certificate_code_collision_draws_again(
     hong_nhung, other_trainee, course, complete_course, monkeypatch
 ):
-    from courses.services import certificates as service
+    from courses.certificates import services as service
 
     complete_course(hong_nhung, course)
     taken = certificate_issue(user=hong_nhung, course=course)

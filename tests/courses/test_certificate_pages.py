@@ -9,8 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Certificate
-from courses.services.certificates import (
+from courses.certificates.services import (
     certificate_issue,
     certificate_render_pdf,
     certificate_revoke,
@@ -18,6 +17,7 @@ from courses.services.certificates import (
     format_code,
     zip_job_read,
 )
+from courses.models import Certificate
 from lms.core.models import AuditEvent
 from tests.fixtures.certificates import pdf_page_images
 
@@ -279,7 +279,7 @@ def test_other_staff_cannot_read_someone_elses_zip_job(client, officer, editor, 
 def test_bulk_zip_through_real_worker(live_celery, make_user, officer, course, complete_course):
     import time
 
-    from courses.tasks.certificates import build_certificate_zip
+    from courses.certificates.tasks import build_certificate_zip
     from lms.core.storage import private
 
     certificates = []

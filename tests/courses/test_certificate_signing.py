@@ -12,12 +12,16 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from courses.pdf.signing import check_signed_pdf, signing_certificate, write_self_signed_pair
-from courses.services.certificates import (
+from courses.certificates.services import (
     UploadVerdict,
     certificate_issue,
     certificate_render_pdf,
     certificate_rerender_pdf,
+)
+from courses.certificates.signing import (
+    check_signed_pdf,
+    signing_certificate,
+    write_self_signed_pair,
 )
 
 
@@ -197,7 +201,7 @@ def test_a_pkcs12_key_with_passphrase_signs(settings, tmp_path, issued_certifica
 
 
 def test_load_demo_writes_a_demo_pair_that_signs(settings, tmp_path):
-    from lms.core.management.commands.load_demo import Command
+    from lms.site.management.commands.load_demo import Command
 
     settings.DEMO_SIGNING_DIR = tmp_path / "signing"
     Command()._demo_signing_pair()

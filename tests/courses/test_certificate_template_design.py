@@ -9,8 +9,7 @@ from django.core.files.images import ImageFile
 
 from wagtail.images.models import Image
 
-from courses.models import CertificateTemplate
-from courses.pdf.certificate import (
+from courses.certificates.pdf import (
     COURSE_FLOOR,
     NAME_FLOOR,
     NAME_SIZE,
@@ -18,11 +17,12 @@ from courses.pdf.certificate import (
     fit_lines,
     place_and_date,
 )
-from courses.services.certificates import (
+from courses.certificates.services import (
     SAMPLE_COURSE_TITLE,
     SAMPLE_FULL_NAME,
     certificate_sample_pdf_bytes,
 )
+from courses.models import CertificateTemplate
 from lms.core.pdf_fonts import register_fonts
 from tests.fixtures.certificates import background_png, pdf_page_images
 

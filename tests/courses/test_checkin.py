@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from courses.classes.sessions import calendar_token, checkin_token, checkin_token_is_valid
 from courses.models import Attendance, ClassMember, ClassSession
-from courses.services.classes import calendar_token, checkin_token, checkin_token_is_valid
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +71,7 @@ def _session_with(class_session, **minutes):
 def test_checkin_late_follows_the_sessions_own_threshold(
     class_session, on_roster, after_start, expected
 ):
-    from courses.services.attendance import attendance_check_in
+    from courses.classes.attendance import attendance_check_in
 
     session = _session_with(class_session, late_after_minutes=17)
     result = attendance_check_in(
@@ -104,7 +104,7 @@ def test_checkin_late_threshold_over_http(client, class_session, on_roster):
     ids=["23m01s-before", "23m00s-before", "47m00s-after", "47m01s-after"],
 )
 def test_checkin_window_follows_the_sessions_own_minutes(class_session, on_roster, offset, opens):
-    from courses.services.attendance import AttendanceError, attendance_check_in
+    from courses.classes.attendance import AttendanceError, attendance_check_in
 
     session = _session_with(class_session, checkin_opens_minutes=23, checkin_closes_minutes=47)
     moment = session.starts_at + offset
@@ -208,7 +208,7 @@ def test_concurrent_checkins_leave_one_row_and_no_error(class_session, on_roster
 
     from django.db import connection
 
-    from courses.services.attendance import attendance_check_in
+    from courses.classes.attendance import attendance_check_in
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
@@ -261,7 +261,7 @@ def test_calendar_feed_lists_own_sessions(client, class_session, on_roster, trai
 
 
 def test_reminders_sent_once_the_day_before(class_session, on_roster):
-    from courses.tasks.classes import send_session_reminders
+    from courses.classes.tasks import send_session_reminders
 
     tomorrow = timezone.localtime() + timedelta(days=1)
     class_session.starts_at = tomorrow.replace(hour=8, minute=0, second=0, microsecond=0)

@@ -5,6 +5,11 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from courses.learning.completion import completion_evaluate, completion_recompute
+from courses.learning.enrolment import enrolment_create
+from courses.learning.progress import activity_mark_done
+from courses.learning.signals import course_completed
+from courses.learning.tasks import recompute_completions
 from courses.models import (
     ActivityCompletion,
     Attendance,
@@ -14,11 +19,6 @@ from courses.models import (
     LessonPage,
     TrainingClass,
 )
-from courses.services.completion import completion_evaluate, completion_recompute
-from courses.services.enrolment import enrolment_create
-from courses.services.progress import activity_mark_done
-from courses.signals import course_completed
-from courses.tasks.learning import recompute_completions
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from django.core import mail
 from django.test import TestCase
 from django.utils import timezone
 
+from courses.certificates.transitions import transition_open, transition_people
 from courses.models import Certificate, EditionTransition, Enrolment
-from courses.services.transitions import transition_open, transition_people
 from lms.accounts import roles
 from lms.core.models import AuditEvent
 from lms.coverage.selectors import CoverageFilter, coverage_by_agency

@@ -2,13 +2,9 @@ import pytest
 
 from django.urls import reverse
 
+from courses.learning.enrolment import EnrolmentNotAllowed, enrolment_bulk_create, enrolment_create
+from courses.learning.progress import activity_mark_done
 from courses.models import Enrolment, EnrolmentSource, LessonPage
-from courses.services.enrolment import (
-    EnrolmentNotAllowed,
-    enrolment_bulk_create,
-    enrolment_create,
-)
-from courses.services.progress import activity_mark_done
 from lms.accounts import roles
 from lms.core.models import AuditEvent
 

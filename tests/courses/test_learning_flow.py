@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import OutputWrapper
 from django.urls import reverse
 
+from courses.learning.enrolment import enrolment_create
 from courses.models import ActivityCompletion, CoursePage, Enrolment, LessonPage
-from courses.services.enrolment import enrolment_create
 
 
 def _lesson(course, number):
@@ -97,9 +97,9 @@ def test_navigation_links_the_live_catalogue_and_marks_my_learning_current(clien
 
 @pytest.mark.django_db
 def test_demo_learning_steps_run_twice_without_duplicates(tmp_path, settings_media):
-    from courses.demo import learning
+    from courses.learning import demo as learning
     from lms.accounts import demo as accounts_demo
-    from lms.core import demo as core_demo
+    from lms.site import demo as core_demo
 
     fixtures = settings.BASE_DIR / "fixtures"
     accounts_demo.load_agencies(fixtures / "agencies.csv")

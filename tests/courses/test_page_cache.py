@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 
 from wagtail.models import PageViewRestriction, Site
 
+from courses.learning.enrolment import enrolment_create
 from courses.models import LessonPage
-from courses.services.enrolment import enrolment_create
 from lms.core.models import OrganisationSettings
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
 
+from courses.learning.enrolment import enrolment_create
+from courses.learning.progress import activity_mark_done
 from courses.models import CoursePage, LessonPage
-from courses.services.enrolment import enrolment_create
-from courses.services.progress import activity_mark_done
 
 VIDEO_URL = "https://video.example.vn/iso-9001"
 

@@ -9,6 +9,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.certificates.services import certificate_issue, renewal_due
+from courses.certificates.tasks import send_expiry_reminders
+from courses.learning.completion import completion_recompute
+from courses.learning.enrolment import EnrolmentNotAllowed, enrolment_renew
 from courses.models import (
     ActivityCompletion,
     Certificate,
@@ -16,10 +20,6 @@ from courses.models import (
     EnrolmentStatus,
     LessonPage,
 )
-from courses.services.certificates import certificate_issue, renewal_due
-from courses.services.completion import completion_recompute
-from courses.services.enrolment import EnrolmentNotAllowed, enrolment_renew
-from courses.tasks.certificates import send_expiry_reminders
 from lms.core.models import AuditEvent
 from lms.coverage.selectors import CoverageFilter, measure_counts
 from quizzes.models import QuestionType
@@ -224,7 +224,7 @@ def _attend_session(user, course, *, days_ago):
 
 
 def test_renewal_needs_attendance_of_its_own_cycle(trainee, make_course, complete_course):
-    from courses.services.progress import activity_mark_done
+    from courses.learning.progress import activity_mark_done
 
     course = make_course(requires_attendance=True)
     _attend_session(trainee, course, days_ago=30)

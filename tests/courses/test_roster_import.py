@@ -8,8 +8,8 @@ import pytest
 
 from django.core.management import CommandError, call_command
 
+from courses.classes.roster import roster_import
 from courses.models import ClassMember, Enrolment
-from courses.services.roster import roster_import
 from lms.accounts.models import User
 
 FILES = Path(__file__).parent / "files"
@@ -126,7 +126,7 @@ def test_roster_import_dry_run_writes_nothing(class_session, agency_tree):
 
 
 def test_roster_import_is_atomic_when_a_late_row_fails(class_session, agency_tree, monkeypatch):
-    from courses.services import enrolment
+    from courses.learning import enrolment
 
     real = enrolment.enrolments_bulk_ensure
 

@@ -10,9 +10,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from courses.classes.roster import roster_import
+from courses.learning.enrolment import EnrolmentNotAllowed, enrolments_bulk_ensure
 from courses.models import ClassMember, Enrolment, EnrolmentStatus
-from courses.services.enrolment import EnrolmentNotAllowed, enrolments_bulk_ensure
-from courses.services.roster import roster_import
 from lms.accounts.models import User
 
 # About 15 statements on PostgreSQL; SQLite splits the bulk INSERTs into ~25 batches.

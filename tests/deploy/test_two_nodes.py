@@ -323,9 +323,9 @@ def _csrf_token(node: Node, path: str) -> str:
 def test_session_export_and_certificate_are_shared_by_two_web_nodes(
     cluster, worker_queue, make_user, agency_tree, course, class_session, monkeypatch
 ):
+    from courses.certificates import services as certificate_service
+    from courses.certificates.tasks import render_certificate_pdf
     from courses.models import Certificate
-    from courses.services import certificates as certificate_service
-    from courses.tasks.certificates import render_certificate_pdf
     from lms.coverage import services as coverage_services
     from lms.coverage.models import CoverageExport, ExportStatus
     from lms.coverage.selectors import CoverageFilter

@@ -4,9 +4,9 @@ import pytest
 
 from django.contrib.auth.models import Group
 
+from courses.certificates.services import certificate_issue
+from courses.learning.enrolment import enrolment_create
 from courses.models import EnrolmentSource
-from courses.services.certificates import certificate_issue
-from courses.services.enrolment import enrolment_create
 from lms.accounts import roles
 from lms.accounts.services import user_add_role
 from lms.core.models import AuditEvent

@@ -250,7 +250,7 @@ def test_log_page_queries_do_not_grow_with_the_rows(
 
 
 def test_snapshot_of_a_certificate_stores_the_file_name(issued_certificate):
-    from courses.services.certificates import certificate_render_pdf
+    from courses.certificates.services import certificate_render_pdf
     from lms.core.audit import deletion_events
 
     certificate = certificate_render_pdf(certificate_id=issued_certificate.pk)

@@ -15,7 +15,7 @@ from courses.models import (
     LessonPage,
 )
 from lms.accounts.models import Agency, AgencyKind, User
-from lms.core.management.commands.generate_load_data import (
+from lms.bench.management.commands.generate_load_data import (
     BIG_CLASS_SIZE,
     LOAD_EMAIL_DOMAIN,
     LOAD_OFFICER_EMAIL,

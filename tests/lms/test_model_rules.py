@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import DataError, IntegrityError, transaction
 from django.urls import reverse
 
+from courses.classes.attendance import AttendanceError, walk_in_add
 from courses.models import ClassMember, ClassSession
-from courses.services.attendance import AttendanceError, walk_in_add
 from lms.accounts.models import Agency, User
 from lms.accounts.services import agency_merge
 from quizzes.models import QuestionBank, QuestionCategory

@@ -12,10 +12,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import clear_url_caches, reverse
 
+from courses.certificates.services import certificate_render_pdf
+from courses.classes.roster import ROSTER_UPLOADS, roster_upload_keep
+from courses.classes.tasks import remove_stale_roster_uploads
 from courses.models import Certificate
-from courses.services.certificates import certificate_render_pdf
-from courses.services.roster import ROSTER_UPLOADS, roster_upload_keep
-from courses.tasks.classes import remove_stale_roster_uploads
 from lms.core.storage import private
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_cleanup_is_on_the_beat_schedule():
 def test_rerendering_a_legacy_pdf_removes_its_public_copy(
     rendered, django_capture_on_commit_callbacks
 ):
-    from courses.services.certificates import certificate_rerender_pdf
+    from courses.certificates.services import certificate_rerender_pdf
 
     name = "certificates/2025/01/cu-lai.pdf"
     default_storage.delete(name)

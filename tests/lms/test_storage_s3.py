@@ -112,7 +112,7 @@ def test_production_settings_switch_media_to_s3_when_a_bucket_is_set():
 def test_certificate_background_is_printed_from_the_s3_bucket(
     s3_server, hong_nhung, course, complete_course, template_with_background
 ):
-    from courses.services.certificates import certificate_issue, certificate_render_pdf
+    from courses.certificates.services import certificate_issue, certificate_render_pdf
     from tests.fixtures.certificates import pdf_page_images
 
     with override_settings(STORAGES=_private_s3(s3_server)):
@@ -152,7 +152,7 @@ def test_certificate_download_is_a_signed_address_valid_for_a_minute(
 
     from django.urls import reverse
 
-    from courses.services.certificates import certificate_render_pdf
+    from courses.certificates.services import certificate_render_pdf
 
     url = reverse("certificates:download", args=[issued_certificate.code])
     with override_settings(STORAGES=_private_s3(s3_server)):

@@ -172,7 +172,7 @@ def test_course_and_lesson_pages_in_english(client, course, trainee):
 @pytest.mark.django_db
 def test_certificate_status_labels_follow_the_request_language(client, course, trainee):
     """Status labels are built at import time; they must still be translated per request."""
-    from courses.services.certificates import certificate_issue
+    from courses.certificates.services import certificate_issue
 
     certificate_issue(user=trainee, course=course)
     content = _get(_english(client, trainee), "/certificates/")

@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from courses.classes.roster import ROSTER_UPLOADS
 from courses.models import ClassMember, Enrolment
-from courses.services.roster import ROSTER_UPLOADS
 from lms.core.storage import private
 from lms.core.uploads import check_upload
 from quizzes.models import Question, QuestionBank

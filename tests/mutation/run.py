@@ -28,14 +28,14 @@ MODULES = {
     "gift": ("quizzes/formats/gift.py", ["quizzes.formats.gift.*"]),
     "aiken": ("quizzes/formats/aiken.py", ["quizzes.formats.aiken.*"]),
     "formats-base": ("quizzes/formats/base.py", ["quizzes.formats.base.*"]),
-    "roster": ("courses/formats/roster.py", ["courses.formats.roster.*"]),
+    "roster": ("courses/classes/roster_reader.py", ["courses.classes.roster_reader.*"]),
     "text": ("lms/core/text.py", ["lms.core.text.*"]),
     "certificate-dates": (
-        "courses/services/certificates.py",
+        "courses/certificates/services.py",
         [
-            "courses.services.certificates.x_add_months__mutmut_*",
-            "courses.services.certificates.x_expiry_for__mutmut_*",
-            "courses.services.certificates.x_certificate_status__mutmut_*",
+            "courses.certificates.services.x_add_months__mutmut_*",
+            "courses.certificates.services.x_expiry_for__mutmut_*",
+            "courses.certificates.services.x_certificate_status__mutmut_*",
         ],
     ),
     "coverage-rollup": (

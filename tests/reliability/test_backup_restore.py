@@ -9,9 +9,9 @@ from django.core.management import call_command
 
 from wagtail.models import Page
 
+from courses.certificates.services import certificate_issue
+from courses.learning.enrolment import enrolment_create
 from courses.models import Certificate, Enrolment, EnrolmentSource
-from courses.services.certificates import certificate_issue
-from courses.services.enrolment import enrolment_create
 from lms.accounts.models import Agency, User
 from lms.core.models import AuditEvent
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from courses.learning.enrolment import enrolment_bulk_create, enrolment_create
 from courses.models import Enrolment
-from courses.services.enrolment import enrolment_bulk_create, enrolment_create
 from lms.accounts import roles
 from tests.conftest import run_concurrently
 
@@ -42,8 +42,8 @@ def test_concurrent_double_click_on_attendance_writes_each_mark_once(make_user, 
 
     from django.utils import timezone
 
+    from courses.classes.attendance import SessionRef, attendance_mark
     from courses.models import Attendance, ClassMember, ClassSession, TrainingClass
-    from courses.services.attendance import SessionRef, attendance_mark
     from lms.core.models import AuditEvent
 
     trainer = make_user(roles.TRAINER)

@@ -135,7 +135,7 @@ def test_sign_in_sheet_prints_names_as_typed(client, trainer, class_session, hos
 def test_certificate_pdf_prints_the_name_as_typed(
     client, make_user, agency_tree, make_course, complete_course, name
 ):
-    from courses.services.certificates import certificate_issue
+    from courses.certificates.services import certificate_issue
 
     course = make_course(lessons=0, title='Khóa <b>ISO <img src="/etc/passwd"/>')
     person = make_user(agency=agency_tree["department"])

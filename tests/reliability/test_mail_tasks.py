@@ -15,9 +15,9 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
+from courses.certificates.tasks import send_expiry_reminders
+from courses.classes.tasks import send_session_reminders
 from courses.models import ClassSession, SessionReminder
-from courses.tasks.certificates import send_expiry_reminders
-from courses.tasks.classes import send_session_reminders
 
 pytestmark = pytest.mark.django_db
 

@@ -139,8 +139,8 @@ def world(
     editor,
     certificate_signing,
 ):
+    from courses.classes.sessions import calendar_token, checkin_token
     from courses.models import Certificate, LessonPage
-    from courses.services.classes import calendar_token, checkin_token
     from lms.coverage.models import CoverageExport
     from quizzes.services import attempt_start
 

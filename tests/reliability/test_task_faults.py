@@ -60,7 +60,7 @@ def _kill(process: subprocess.Popen) -> None:
 @pytest.mark.celery_worker
 @pytest.mark.postgres
 def test_bulk_certificate_issue_survives_a_killed_worker(live_celery, make_user, make_course):
-    from courses.tasks.certificates import issue_certificates_due
+    from courses.certificates.tasks import issue_certificates_due
 
     course = make_course(lessons=1, certificate_validity_months=24)
     total = 40

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.models import ClassSession
-from courses.services.roster import roster_import
+from courses.classes.models import ClassSession
+from courses.classes.roster import roster_import
 from lms.core.errorlists import first_errors
 from lms.core.uploads import read_import_file
 

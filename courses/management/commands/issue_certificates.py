@@ -2,8 +2,9 @@ from tqdm import tqdm
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.models import ClassSession, CoursePage
-from courses.services.certificates import certificates_issue_due
+from courses.certificates.services import certificates_issue_due
+from courses.classes.models import ClassSession
+from courses.learning.pages import CoursePage
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.models import Track
+from courses.learning.pages import Track
 from lms.core.dates import day_range_error
 from lms.coverage.reports import UnknownAgency, coverage_report, render_file
 from lms.coverage.selectors import CoverageFilter

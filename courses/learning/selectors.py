@@ -1,0 +1,210 @@
+"""Reads shared by the catalogue, course, lesson, "my learning" and home pages."""
+
+from dataclasses import dataclass, field
+
+from wagtail.models import Page
+
+from courses.learning.models import ActivityCompletion, Enrolment
+from courses.learning.pages import CourseIndexPage, CoursePage
+from lms.core import pagecache
+
+
+def catalogue_url() -> str | None:
+    """URL of the live catalogue page, read once per page tree version."""
+
+    def compute() -> str:
+        index = CourseIndexPage.objects.live().first()
+        return (index.get_url() if index else "") or ""
+
+    return pagecache.cached(pagecache.versioned_key("catalogue-url"), compute) or None
+
+
+@dataclass
+class CourseProgress:
+    """Where one user stands in one course; `activities` are the live child pages in order."""
+
+    course: Page
+    enrolment: Enrolment | None
+    activities: list[Page] = field(default_factory=list)
+    done_ids: set[int] = field(default_factory=set)
+
+    @property
+    def total(self) -> int:
+        return len(self.activities)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for page in self.activities if page.pk in self.done_ids)
+
+    @property
+    def percent(self) -> int:
+        if self.enrolment is not None and self.enrolment.completed_at:
+            return 100
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def next_activity(self) -> Page | None:
+        """The first activity not done yet: where "continue" leads."""
+        return next((page for page in self.activities if page.pk not in self.done_ids), None)
+
+    def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
+        ids = [activity.pk for activity in self.activities]
+        if page.pk not in ids:
+            return None, None
+        index = ids.index(page.pk)
+        previous = self.activities[index - 1] if index > 0 else None
+        following = self.activities[index + 1] if index + 1 < len(ids) else None
+        return previous, following
+
+
+def _outline_below(parents: list[Page]) -> dict[int, list[Page]]:
+    """Live child pages of sibling courses in tree order, keyed by course id.
+
+    The same for every visitor, so it is read once per page tree version (lms.core.pagecache).
+    """
+    by_path = {parent.path: parent.pk for parent in parents}
+    if not by_path:
+        return {}
+    steplen = Page.steplen
+    prefix, depth = parents[0].path[:-steplen], parents[0].depth + 1
+
+    def children() -> list[Page]:
+        return list(
+            Page.objects.live()
+            .filter(depth=depth, path__startswith=prefix)
+            .only("id", "title", "slug", "url_path", "path", "depth", "content_type_id", "live")
+            .order_by("path")
+        )
+
+    result = {pk: [] for pk in by_path.values()}
+    for child in pagecache.cached(pagecache.versioned_key("outline", prefix, depth), children):
+        course_id = by_path.get(child.path[:-steplen])
+        if course_id is not None:
+            result[course_id].append(child)
+    return result
+
+
+def course_progress(*, course: CoursePage, user) -> CourseProgress:
+    """Outline and progress of one course for one user (3 queries, whatever the course size)."""
+    return courses_progress(courses=[course], user=user)[course.pk]
+
+
+def courses_progress(*, courses: list[CoursePage], user) -> dict[int, CourseProgress]:
+    """Progress of several courses for one user in two queries, whatever their size."""
+    courses = list(courses)
+    enrolments = {}
+    signed_in = getattr(user, "is_authenticated", False)
+    if courses and signed_in:
+        enrolments = {
+            enrolment.course_id: enrolment
+            for enrolment in Enrolment.objects.current().filter(user=user, course__in=courses)
+        }
+    groups: dict[str, list[CoursePage]] = {}
+    for course in courses:
+        groups.setdefault(course.path[: -Page.steplen], []).append(course)
+    activities: dict[int, list[Page]] = {}
+    for siblings in groups.values():
+        activities.update(_outline_below(siblings))
+    done_ids = set()
+    if enrolments:
+        page_ids = [page.pk for pages in activities.values() for page in pages]
+        done_ids = set(
+            ActivityCompletion.objects.filter(
+                enrolment__in=enrolments.values(), page_id__in=page_ids
+            ).values_list("page_id", flat=True)
+        )
+    progress = {}
+    for course in courses:
+        pages = activities.get(course.pk, [])
+        enrolment = enrolments.get(course.pk)
+        done = {page.pk for page in pages if enrolment and page.pk in done_ids}
+        progress[course.pk] = CourseProgress(
+            course=course, enrolment=enrolment, activities=pages, done_ids=done
+        )
+    return progress
+
+
+def learning_for_user(*, user) -> list[CourseProgress]:
+    """Every enrolment of the user with its progress, unfinished first, newest first."""
+    enrolments = list(
+        Enrolment.objects.current()
+        .filter(user=user)
+        .exclude(status="withdrawn")
+        .select_related("course")
+        .order_by("completed_at", "-created_at")
+    )
+    progress = courses_progress(courses=[enrolment.course for enrolment in enrolments], user=user)
+    return [progress[enrolment.course_id] for enrolment in enrolments]
+
+
+def continue_learning(*, user) -> CourseProgress | None:
+    """The most recently enrolled unfinished course, for the home page's "continue" box."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    enrolment = (
+        Enrolment.objects.current()
+        .filter(user=user, completed_at__isnull=True, status="active")
+        .select_related("course")
+        .order_by("-created_at")
+        .first()
+    )
+    if enrolment is None:
+        return None
+    return course_progress(course=enrolment.course, user=user)
+
+
+def catalogue_courses(*, index: CourseIndexPage, track="", edition="", language=""):
+    """Live courses of the catalogue, filtered; prerequisites are read on the course page."""
+    courses = CoursePage.objects.child_of(index).live().order_by("path")
+    if track:
+        courses = courses.filter(track=track)
+    if edition:
+        courses = courses.filter(edition=edition)
+    if language:
+        courses = courses.filter(language=language)
+    return courses
+
+
+@dataclass
+class PastCycle:
+    """One earlier cycle of a person in a course, with the certificate it earned (if any)."""
+
+    enrolment: Enrolment
+    certificate: object | None
+    status: str
+
+
+def learning_history(*, user) -> list[PastCycle]:
+    """Earlier cycles of the person ("Lịch sử học tập"), by course then newest cycle first.
+
+    A cycle's certificate is the latest one of the course issued before the next cycle began.
+    Three queries whatever the number of cycles.
+    """
+    from courses.certificates.models import Certificate
+    from courses.certificates.services import certificate_status, supersessions
+
+    enrolments = list(
+        Enrolment.objects.filter(user=user).select_related("course").order_by("course_id", "cycle")
+    )
+    if not any(not enrolment.is_current for enrolment in enrolments):
+        return []
+    certificates = list(Certificate.objects.filter(user=user).order_by("issued_at"))
+    passed = supersessions()
+    history = []
+    for index, enrolment in enumerate(enrolments):
+        if enrolment.is_current:
+            continue
+        following = enrolments[index + 1] if index + 1 < len(enrolments) else None
+        until = following.created_at if following else None
+        earned = [
+            certificate
+            for certificate in certificates
+            if certificate.course_id == enrolment.course_id
+            and certificate.issued_at >= enrolment.created_at
+            and (until is None or certificate.issued_at < until)
+        ]
+        certificate = earned[-1] if earned else None
+        status = certificate_status(certificate, passed=passed) if certificate else ""
+        history.append(PastCycle(enrolment=enrolment, certificate=certificate, status=status))
+    history.sort(key=lambda row: (row.enrolment.course.title, -row.enrolment.cycle))
+    return history
