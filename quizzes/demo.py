@@ -16,7 +16,7 @@ from django.db import transaction
 
 from courses.learning.models import Enrolment
 from courses.learning.pages import CoursePage
-from lms.site.demo import child_page_upsert
+from lms.core.demo import child_page_upsert
 from quizzes.grading import matching_choices, matching_pairs
 from quizzes.models import Attempt, QuestionBank, QuestionType, QuizPage, QuizSlot
 from quizzes.services import attempt_save_responses, attempt_start, attempt_submit, questions_import

@@ -14,6 +14,7 @@ from django.core.files import File
 from django.db import transaction
 
 from wagtail.documents import get_document_model
+from wagtail.models import Site
 
 from courses.learning.enrolment import enrolment_create
 from courses.learning.models import Enrolment
@@ -23,8 +24,7 @@ from lms.accounts import roles
 from lms.accounts.demo import DEMO_PASSWORD, ensure_user
 from lms.accounts.models import Agency
 from lms.accounts.services import user_add_role
-from lms.core.models import HomePage
-from lms.site.demo import child_page_upsert
+from lms.core.demo import child_page_upsert
 
 COURSE_FILES = (
     "awareness.yaml",
@@ -144,7 +144,8 @@ def _publish_child(parent, model, slug: str, fields: dict):
 
 
 def _catalogue() -> CourseIndexPage:
-    home = HomePage.objects.first()
+    # `load_demo` made the home page the default site's root before this step.
+    home = Site.objects.get(is_default_site=True).root_page
     index = CourseIndexPage.objects.first()
     if index is None:
         index = CourseIndexPage(

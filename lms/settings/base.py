@@ -24,6 +24,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 INSTALLED_APPS = [
     "lms.accounts",
     "lms.core",
+    "lms.site",
+    "lms.bench",
     "lms.coverage",
     "lms.api",
     "courses",

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
-from lms.core.models import HomePage
+from lms.site.models import HomePage
 
 
 def _page_content_type():
@@ -59,19 +59,6 @@ def load_home_page() -> HomePage:
         )
         home.save_revision().publish()
     return home
-
-
-def child_page_upsert(parent, model, slug: str, fields: dict):
-    """The child page of `parent` with this slug, created or updated with `fields` (not yet
-    published), so demo loaders can run twice without duplicating pages."""
-    page = model.objects.child_of(parent).filter(slug=slug).first()
-    if page is None:
-        page = model(slug=slug, **fields)
-        parent.add_child(instance=page)
-    else:
-        for name, value in fields.items():
-            setattr(page, name, value)
-    return page
 
 
 def site_address_set(address: str) -> None:
