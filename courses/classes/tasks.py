@@ -12,7 +12,7 @@ __all__ = [
 ]
 
 
-@shared_task(acks_late=True)
+@shared_task(name="courses.tasks.classes.remove_stale_roster_uploads", acks_late=True)
 def remove_stale_roster_uploads() -> int:
     """Delete roster files uploaded for a preview and never confirmed (older than a day)."""
     from courses.classes.roster import roster_uploads_remove_stale
@@ -20,7 +20,7 @@ def remove_stale_roster_uploads() -> int:
     return roster_uploads_remove_stale()
 
 
-@shared_task(acks_late=True)
+@shared_task(name="courses.tasks.classes.evaluate_session_completions", acks_late=True)
 def evaluate_session_completions(session_id: int) -> int:
     """Re-evaluate course completion of the session's roster; safe to run twice (completion is
     set at most once per enrolment). Returns how many enrolments are complete."""
@@ -44,7 +44,7 @@ def evaluate_session_completions(session_id: int) -> int:
     return sum(completion_evaluate(enrolment=enrolment) for enrolment in enrolments)
 
 
-@shared_task(**MAIL_TASK_OPTIONS)
+@shared_task(name="courses.tasks.classes.send_session_reminders", **MAIL_TASK_OPTIONS)
 def send_session_reminders() -> int:
     """E-mail the roster of every session starting before the end of tomorrow (local date),
     once per person.

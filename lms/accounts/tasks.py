@@ -10,7 +10,7 @@ from lms.core.links import site_url
 from lms.core.queue import MAIL_TASK_OPTIONS
 
 
-@shared_task(**MAIL_TASK_OPTIONS)
+@shared_task(name="lms.accounts.tasks.send_welcome_email", **MAIL_TASK_OPTIONS)
 def send_welcome_email(user_id: int) -> bool:
     """Welcome a new trainee in their language. Returns False when the user is gone."""
     user = get_user_model().objects.filter(pk=user_id).first()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from lms.core.queue import MAIL_TASK_OPTIONS
 
 
-@shared_task(acks_late=True)
+@shared_task(name="lms.coverage.tasks.take_monthly_snapshot", acks_late=True)
 def take_monthly_snapshot(month: str | None = None) -> int:
     """Beat job: store this month's coverage table (safe to run many times a month)."""
     from .services import snapshot_take
@@ -16,7 +16,7 @@ def take_monthly_snapshot(month: str | None = None) -> int:
     return snapshot_take(month=day)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="lms.coverage.tasks.build_coverage_export", acks_late=True)
 def build_coverage_export(export_id: int) -> str:
     """Build one requested spreadsheet; a job already done or gone is left alone."""
     from .models import CoverageExport, ExportStatus

@@ -175,8 +175,8 @@ def test_without_a_broker_an_smtp_error_does_not_break_the_request(refusing_smtp
 @pytest.mark.parametrize(
     "task_path",
     [
-        "courses.tasks.classes.send_session_reminders",
-        "courses.tasks.certificates.send_expiry_reminders",
+        "courses.classes.tasks.send_session_reminders",
+        "courses.certificates.tasks.send_expiry_reminders",
         "lms.accounts.tasks.send_welcome_email",
         "lms.coverage.tasks.send_monthly_digests",
         "lms.coverage.tasks.send_missed_session_notices",
