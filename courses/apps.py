@@ -7,4 +7,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Khóa học và lớp học")
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        # Classes and certificates plug into the learning rules (courses.learning.rules) and
+        # react to its signals; learning itself imports neither.
+        from courses.certificates import receivers  # noqa: F401
+        from courses.classes import completion  # noqa: F401

@@ -1,8 +1,15 @@
-"""Reactions of the courses app to its own signals."""
+"""How certificates take part in learning: issued on completion, renewal when due, and the
+certificates shown in a person's learning history (courses.learning.rules)."""
 
 from django.dispatch import receiver
 
+from courses.certificates.selectors import learning_history
+from courses.certificates.services import renewal_due
+from courses.learning import rules
 from courses.learning.signals import course_completed
+
+rules.renewal_check(renewal_due)
+rules.history_reader(learning_history)
 
 
 @receiver(course_completed, dispatch_uid="courses.certificate_on_completion")

@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.classes.models import ClassMember, ClassSession
-from courses.classes.roster_reader import RosterRow, read_roster
 from courses.learning.models import Enrolment
+from courses.learning.roster_messages import roster_error_text, roster_messages
+from courses.learning.roster_reader import RosterRow, read_roster
 from lms.accounts.matching import AgencyMatcher
 from lms.accounts.models import Agency
 from lms.core import spreadsheets
 from lms.core.audit import audit_record
 from lms.core.storage import private
-from lms.core.table_messages import table_messages
 from lms.core.text import nfc
 
 # Between preview and confirm the uploaded file waits in private storage under an unguessable
@@ -62,18 +62,6 @@ def roster_uploads_remove_stale(*, now: datetime | None = None) -> int:
             private.delete(path)
             removed += 1
     return removed
-
-
-def _messages() -> dict[str, str]:
-    # Vietnamese wording of the reader's error codes (the reader itself speaks English); the
-    # file-level ones are shared with every importer.
-    return table_messages() | {
-        "no_header": _(
-            "không tìm thấy dòng tiêu đề trong {scanned} dòng đầu; cần các cột như Họ và tên, Email"
-        ),
-        "invalid_email": _("email không hợp lệ “{email}”"),
-        "duplicate_email": _("email {email} bị trùng, đã có ở dòng {first_row}"),
-    }
 
 
 @dataclass
@@ -142,11 +130,10 @@ def roster_import(
     the second time (users are found by e-mail, enrolment and membership are unique).
     """
     parsed = read_roster(data, filename, limits=spreadsheets.ImportLimits.from_settings())
-    messages = _messages()
+    messages = roster_messages()
     result = RosterImportResult(
         errors=[
-            RosterError(error.row, messages.get(error.code, error.message).format(**error.params))
-            for error in parsed.errors
+            RosterError(error.row, roster_error_text(error, messages)) for error in parsed.errors
         ]
     )
     agencies = AgencyMatcher()

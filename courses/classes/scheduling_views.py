@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.classes import sessions as class_services
+from courses.classes.forms import ClassSessionForm, TrainingClassForm
 from courses.classes.models import ClassSession, SessionStatus, TrainingClass
-from courses.learning.forms import ClassSessionForm, TrainingClassForm
 
 
 @login_required

@@ -9,7 +9,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from courses.classes.attendance import (
     session_roster,
     walk_in_add,
 )
+from courses.classes.forms import RosterUploadForm
 from courses.classes.models import (
     ATTENDED_STATUSES,
     AttendanceMethod,
@@ -40,9 +40,6 @@ from courses.classes.roster import (
 )
 from courses.classes.sign_in_sheet import sign_in_sheet_pdf
 from lms.accounts import roles
-from lms.core.uploads import check_upload
-
-MAX_ROSTER_BYTES = 5 * 1024 * 1024
 
 
 def _trainer_session(request, session_id: int) -> ClassSession:
@@ -320,15 +317,11 @@ def roster_upload(request, session_id: int):
     if "token" in request.POST:
         return _roster_confirm(request, session)
 
-    upload = request.FILES.get("file")
-    if upload is None:
-        context["error"] = _("Hãy chọn tệp danh sách (.xlsx hoặc .csv).")
+    form = RosterUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context["error"] = " ".join(form.errors["file"])
         return render(request, "courses/classes/roster_upload.html", context, status=400)
-    try:
-        check_upload(upload, allowed=(".csv", ".xlsx"), max_bytes=MAX_ROSTER_BYTES)
-    except ValidationError as error:
-        context["error"] = " ".join(error.messages)
-        return render(request, "courses/classes/roster_upload.html", context, status=400)
+    upload = form.cleaned_data["file"]
     data = upload.read()
     filename = PurePath(upload.name).name
     result = roster_import(

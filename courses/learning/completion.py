@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from wagtail.models import Page
 
-from courses.classes.models import ATTENDED_STATUSES, Attendance
+from courses.learning import rules
 from courses.learning.models import ActivityCompletion, Enrolment, EnrolmentStatus
 from courses.learning.pages import CourseActivity, CoursePage
 from courses.learning.signals import course_completed
@@ -37,18 +37,6 @@ def required_activity_ids(course: CoursePage) -> set[int]:
     return ids
 
 
-def _attended(enrolment: Enrolment) -> bool:
-    attended = Attendance.objects.filter(
-        user_id=enrolment.user_id,
-        session__training_class__course_id=enrolment.course_id,
-        status__in=ATTENDED_STATUSES,
-    )
-    if enrolment.cycle > 1:
-        # A renewal needs attendance of its own cycle, not the sessions of an earlier one.
-        attended = attended.filter(session__ends_at__gte=enrolment.created_at)
-    return attended.exists()
-
-
 def completion_evaluate(*, enrolment: Enrolment) -> bool:
     """Record completion when the course rule holds; return whether the enrolment is complete.
 
@@ -73,7 +61,7 @@ def completion_evaluate(*, enrolment: Enrolment) -> bool:
     )
     if required - done:
         return False
-    if course.requires_attendance and not _attended(enrolment):
+    if course.requires_attendance and not rules.attended(enrolment):
         return False
     now = timezone.now()
     with transaction.atomic():

@@ -6,11 +6,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from courses.classes.roster_reader import read_roster
+from courses.learning import rules
 from courses.learning.models import Enrolment, EnrolmentSource, EnrolmentStatus
 from courses.learning.pages import CoursePage
+from courses.learning.roster_messages import roster_error_text, roster_messages
+from courses.learning.roster_reader import read_roster
 from lms.accounts import roles
 from lms.core import spreadsheets
 from lms.core.audit import audit_record, audit_record_many
@@ -29,28 +30,6 @@ class BulkResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-# Vietnamese wording of the roster reader's error codes (the reader itself is English-only).
-ROSTER_MESSAGES = {
-    "unsupported_file_type": gettext_lazy(
-        "loại tệp “%(extension)s” không được hỗ trợ; hãy tải lên .csv hoặc .xlsx"
-    ),
-    "empty_file": gettext_lazy("tệp trống"),
-    "not_utf8": gettext_lazy("tệp không dùng bảng mã UTF-8; hãy lưu lại dưới dạng CSV UTF-8"),
-    "utf16": gettext_lazy("tệp dùng bảng mã UTF-16; hãy lưu lại dưới dạng CSV UTF-8"),
-    "csv_is_workbook": gettext_lazy("tệp là bảng tính Excel, không phải CSV; hãy đặt đuôi .xlsx"),
-    "csv_unreadable": gettext_lazy("không đọc được tệp CSV gần dòng %(line)s"),
-    "not_xlsx": gettext_lazy("không đọc được tệp .xlsx; hãy mở bằng Excel và lưu lại dạng .xlsx"),
-    "no_header": gettext_lazy(
-        "không tìm thấy dòng tiêu đề có cột Email trong %(scanned)s dòng đầu"
-    ),
-    "missing_column": gettext_lazy("thiếu cột %(column)s"),
-    "no_data_rows": gettext_lazy("tệp có dòng tiêu đề nhưng không có dữ liệu"),
-    "missing_value": gettext_lazy("thiếu giá trị ở cột %(column)s"),
-    "invalid_email": gettext_lazy("email “%(email)s” không hợp lệ"),
-    "duplicate_email": gettext_lazy("email %(email)s bị lặp, đã có ở dòng %(first_row)s"),
-}
 
 
 def _located(row: int, message: str) -> str:
@@ -159,8 +138,6 @@ def enrolment_renew(*, user, course: CoursePage, actor=None) -> Enrolment:
     is expired, revoked, superseded or expires within RENEWAL_WINDOW_DAYS. Idempotent: a second
     call while the new cycle is unfinished returns it (a double click makes one cycle).
     """
-    from courses.certificates.services import renewal_due
-
     if actor is not None and actor.pk == user.pk:
         actor = None
     if actor is not None:
@@ -172,7 +149,7 @@ def enrolment_renew(*, user, course: CoursePage, actor=None) -> Enrolment:
     current = Enrolment.objects.current().filter(user=user, course=course).first()
     if current is not None and current.cycle > 1 and current.completed_at is None:
         return current  # already renewed, the new cycle is under way
-    if current is None or not renewal_due(user=user, course=course):
+    if current is None or not rules.renewal_due(user=user, course=course):
         raise EnrolmentNotAllowed(
             _(
                 "Chỉ học lại để gia hạn khi bạn đã hoàn thành khóa học và chứng chỉ đã hết hạn,"
@@ -267,13 +244,9 @@ def enrolment_bulk_create(
         data, filename, required=("email",), limits=spreadsheets.ImportLimits.from_settings()
     )
     result = BulkResult()
+    messages = roster_messages()
     for error in parsed.errors:
-        template = ROSTER_MESSAGES.get(error.code)
-        if error.code in spreadsheets.CODES:
-            message = spreadsheets.describe(error.code, error.params)
-        else:
-            message = str(template) % error.params if template else error.message
-        result.errors.append(_located(error.row, message))
+        result.errors.append(_located(error.row, roster_error_text(error, messages)))
     if result.errors:
         return result
     emails = [row.email.lower() for row in parsed.rows]

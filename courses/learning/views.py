@@ -14,8 +14,7 @@ from django.views.decorators.http import require_POST
 
 from wagtail.models import Page
 
-from courses.certificates.services import renewal_due
-from courses.learning import selectors
+from courses.learning import rules, selectors
 from courses.learning.enrolment import (
     EnrolmentNotAllowed,
     enrolment_bulk_create,
@@ -104,7 +103,7 @@ def course_context(request, course: CoursePage) -> dict:
         "enrolled": enrolled,
         # Asked only of people who completed: the page costs the others nothing more.
         "renewal_due": completed
-        and renewal_due(user=user, course=course, enrolment=progress.enrolment),
+        and rules.renewal_due(user=user, course=course, enrolment=progress.enrolment),
         "missing_prerequisites": missing,
         "prerequisites": list(course.prerequisites.all()),
         "can_manage_enrolments": _may_manage_enrolments(user),
@@ -162,7 +161,7 @@ def my_learning(request):
         "courses/my_learning.html",
         {
             "items": selectors.learning_for_user(user=request.user),
-            "history": selectors.learning_history(user=request.user),
+            "history": rules.learning_history(user=request.user),
         },
     )
 
@@ -189,7 +188,7 @@ def course_renew(request, course_id: int):
     """GET: confirm "Học lại để gia hạn" (the expiry e-mail links here); POST: start the cycle."""
     course = _live_course(course_id)
     if request.method != "POST":
-        due = renewal_due(user=request.user, course=course)
+        due = rules.renewal_due(user=request.user, course=course)
         return render(request, "courses/renew.html", {"course": course, "due": due})
     try:
         enrolment_renew(user=request.user, course=course)

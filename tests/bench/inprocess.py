@@ -266,7 +266,7 @@ def measure_certificates(rounds: int) -> dict:
 
 
 def roster_xlsx(prefix: str, agencies: list[str]) -> bytes:
-    from courses.classes.roster_reader import COLUMN_LABELS
+    from courses.learning.roster_reader import COLUMN_LABELS
 
     workbook = Workbook()
     sheet = workbook.active

@@ -108,7 +108,7 @@ def test_bulk_file_errors_are_translated_and_located(trainer, course, enrolment_
     result = enrolment_bulk_create(course=course, data=data, filename=name, actor=trainer)
     assert result.errors and "UTF-16" in result.errors[0]
     result = enrolment_bulk_create(course=course, data=b"x", filename="list.pdf", actor=trainer)
-    assert "không được hỗ trợ" in result.errors[0]
+    assert "không hỗ trợ loại tệp" in result.errors[0]
 
 
 @pytest.mark.django_db

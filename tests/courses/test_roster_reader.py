@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from courses.classes.roster_reader import (
+from courses.learning.roster_reader import (
     MESSAGES,
     MSG_DUPLICATE_EMAIL,
     RosterRow,
@@ -365,6 +365,6 @@ def test_icelandic_eth_in_a_header_reads_as_d_with_stroke():
     ],
 )
 def test_cells_read_as_the_user_typed_them(value, text):
-    from courses.classes.roster_reader import _cell_text
+    from courses.learning.roster_reader import _cell_text
 
     assert _cell_text(value) == text

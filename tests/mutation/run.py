@@ -28,7 +28,7 @@ MODULES = {
     "gift": ("quizzes/formats/gift.py", ["quizzes.formats.gift.*"]),
     "aiken": ("quizzes/formats/aiken.py", ["quizzes.formats.aiken.*"]),
     "formats-base": ("quizzes/formats/base.py", ["quizzes.formats.base.*"]),
-    "roster": ("courses/classes/roster_reader.py", ["courses.classes.roster_reader.*"]),
+    "roster": ("courses/learning/roster_reader.py", ["courses.learning.roster_reader.*"]),
     "text": ("lms/core/text.py", ["lms.core.text.*"]),
     "certificate-dates": (
         "courses/certificates/services.py",

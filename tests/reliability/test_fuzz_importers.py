@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from courses.classes.roster_reader import read_roster
+from courses.learning.roster_reader import read_roster
 from quizzes.formats import parse_aiken, parse_gift
 
 FILES = Path(__file__).resolve().parents[1]

@@ -20,7 +20,7 @@ import pytest
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from courses.classes.roster_reader import read_roster
+from courses.learning.roster_reader import read_roster
 from courses.models import ClassMember, Enrolment
 from lms.core.spreadsheets import ImportLimits, SpreadsheetRefused, check_workbook
 
@@ -426,7 +426,7 @@ def test_workbook_claiming_a_newer_zip_version_is_refused_not_raised():
 
     from openpyxl import Workbook
 
-    from courses.classes.roster_reader import read_roster
+    from courses.learning.roster_reader import read_roster
 
     buffer = io.BytesIO()
     book = Workbook()
