@@ -67,3 +67,11 @@ def _taught_courses(user) -> list[CoursePage]:
 def can_grade_attempt(user, attempt: Attempt) -> bool:
     """May `user` read this attempt as staff and grade its essays? (Not the owner's own door.)"""
     return attempts_gradable_by(user, quiz=attempt.quiz).filter(pk=attempt.pk).exists()
+
+
+IMPORT_ROLES = (roles.EDITOR, roles.DOST_OFFICER)
+
+
+def can_import_questions(user) -> bool:
+    """Editors and DOST officers import question banks."""
+    return user.is_authenticated and any(roles.has_role(user, role) for role in IMPORT_ROLES)

@@ -25,7 +25,6 @@ from wagtail.admin.panels import (
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from lms.accounts import roles
 from quizzes.admin_forms import (
     ANSWER_ROWS,
     PAIR_ROWS,
@@ -36,9 +35,8 @@ from quizzes.admin_forms import (
 )
 from quizzes.forms import QuestionImportForm
 from quizzes.models import Question, QuestionBank, QuestionCategory
+from quizzes.permissions import can_import_questions
 from quizzes.services import FILE_PARSERS, QuizError, questions_import
-
-IMPORT_ROLES = (roles.EDITOR, roles.DOST_OFFICER)
 
 
 class QuestionBankViewSet(SnippetViewSet):
@@ -119,8 +117,6 @@ class QuestionBankGroup(SnippetViewSetGroup):
 register_snippet(QuestionBankGroup)
 
 
-def _may_import(user) -> bool:
-    return user.is_authenticated and any(roles.has_role(user, role) for role in IMPORT_ROLES)
 
 
 def question_import_view(request):
@@ -129,7 +125,7 @@ def question_import_view(request):
     The file's text (a Word or Excel file's bytes, in base64) travels back in a hidden field so
     confirming imports exactly what was previewed, without keeping uploads on the server.
     """
-    if not _may_import(request.user):
+    if not can_import_questions(request.user):
         raise PermissionDenied
     context = {"form": QuestionImportForm(), "preview": None}
     if request.method == "POST":
@@ -188,7 +184,7 @@ def register_question_import_url():
 
 class QuestionImportMenuItem(MenuItem):
     def is_shown(self, request):
-        return _may_import(request.user)
+        return can_import_questions(request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from courses.certificates.models import Certificate
+from courses.certificates.permissions import can_administer_certificates
 from courses.certificates.services import certificate_status, supersessions
 from courses.learning.models import Enrolment
+from lms.accounts import roles
 
 
 @dataclass
@@ -47,3 +51,15 @@ def learning_history(*, user) -> list[PastCycle]:
         history.append(PastCycle(enrolment=enrolment, certificate=certificate, status=status))
     history.sort(key=lambda row: (row.enrolment.course.title, -row.enrolment.cycle))
     return history
+
+
+def certificates_visible_to(user) -> QuerySet[Certificate]:
+    """Officers and editors see all; a secretary sees their agency tree; anyone else their own."""
+    queryset = Certificate.objects.select_related("user", "course", "replaces")
+    if not user.is_authenticated:
+        return queryset.none()
+    if can_administer_certificates(user):
+        return queryset
+    if roles.has_role(user, roles.SECRETARY) and user.agency_id:
+        return queryset.filter(user__agency_id__in=user.agency.descendant_ids())
+    return queryset.filter(user=user)

@@ -42,7 +42,6 @@ from courses.classes.models import ATTENDED_STATUSES, Attendance, ClassSession
 from courses.learning.completion import completion_evaluate
 from courses.learning.models import Enrolment, EnrolmentStatus
 from courses.learning.pages import CoursePage
-from lms.accounts import roles
 from lms.core.audit import audit_record
 from lms.core.links import site_url
 from lms.core.queue import QUEUE_DOWN_MESSAGE, enqueue
@@ -161,25 +160,10 @@ def renewal_due(*, user, course, moment: datetime | None = None, enrolment=None)
     return certificate_renewal_due(_latest(user, course), moment)
 
 
-def certificates_visible_to(user) -> QuerySet[Certificate]:
-    """Officers and editors see all; a secretary sees their agency tree; anyone else their own."""
-    queryset = Certificate.objects.select_related("user", "course", "replaces")
-    if not user.is_authenticated:
-        return queryset.none()
-    if has_certificate_admin_role(user):
-        return queryset
-    if roles.has_role(user, roles.SECRETARY) and user.agency_id:
-        return queryset.filter(user__agency_id__in=user.agency.descendant_ids())
-    return queryset.filter(user=user)
 
 
-def has_certificate_admin_role(user) -> bool:
-    return roles.has_role(user, roles.DOST_OFFICER) or roles.has_role(user, roles.EDITOR)
 
 
-def may_manage_certificates(user) -> bool:
-    """The staff list: DOST officers, editors, and secretaries (scoped to their agency tree)."""
-    return has_certificate_admin_role(user) or roles.has_role(user, roles.SECRETARY)
 
 
 def certificates_filter(

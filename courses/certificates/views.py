@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courses.certificates import permissions, selectors
 from courses.certificates import services as service
 from courses.certificates.models import Certificate
 from courses.certificates.signing import signer_names, signing_certificate_pem
@@ -75,7 +76,7 @@ def my_certificates(request):
 def download(request, code):
     code = service.normalise_code(code)
     # Owner, or staff whose scope includes the holder; anyone else gets the same 404.
-    certificate = get_object_or_404(service.certificates_visible_to(request.user), code=code)
+    certificate = get_object_or_404(selectors.certificates_visible_to(request.user), code=code)
     if not certificate.pdf:
         certificate = service.certificate_render_pdf(certificate_id=certificate.pk)
     return private_file_response(
@@ -190,7 +191,7 @@ def verify_public_key(request):
 
 
 def _require_manager(request):
-    if not service.may_manage_certificates(request.user):
+    if not permissions.can_manage_certificates(request.user):
         raise PermissionDenied
 
 
@@ -202,7 +203,7 @@ def _int_or_none(value):
 
 
 def _filtered(request):
-    queryset = service.certificates_visible_to(request.user).select_related("user__agency")
+    queryset = selectors.certificates_visible_to(request.user).select_related("user__agency")
     params = request.GET
     filters = {
         "agency": _int_or_none(params.get("agency")),
@@ -231,7 +232,7 @@ def _filtered(request):
 
 def _agencies_for(user) -> list:
     agencies = Agency.objects.all()
-    if not service.has_certificate_admin_role(user):
+    if not permissions.can_administer_certificates(user):
         agencies = agencies.filter(pk__in=user.agency.descendant_ids() if user.agency_id else [])
     return sorted(agencies, key=lambda agency: vietnamese_title_key(agency.name))
 
@@ -251,11 +252,11 @@ def manage(request):
         "agencies": _agencies_for(request.user),
         "courses": CoursePage.objects.order_by("title").only("pk", "title"),
         "statuses": STATUS_LABELS.items(),
-        "can_change": service.has_certificate_admin_role(request.user),
+        "can_change": permissions.can_administer_certificates(request.user),
         "sessions": ClassSession.objects.select_related("training_class").order_by("-starts_at")[
             :100
         ]
-        if service.has_certificate_admin_role(request.user)
+        if permissions.can_administer_certificates(request.user)
         else [],
         "job_id": request.GET.get("job", ""),
     }
@@ -263,7 +264,7 @@ def manage(request):
 
 
 def _certificate_for_change(request, pk):
-    if not service.has_certificate_admin_role(request.user):
+    if not permissions.can_administer_certificates(request.user):
         raise PermissionDenied
     return get_object_or_404(Certificate, pk=pk)
 
@@ -299,7 +300,7 @@ def reissue(request, pk):
 @login_required
 @require_POST
 def issue_for_session(request):
-    if not service.has_certificate_admin_role(request.user):
+    if not permissions.can_administer_certificates(request.user):
         raise PermissionDenied
     session = ClassSession.objects.filter(pk=_int_or_none(request.POST.get("session"))).first()
     if session is None:

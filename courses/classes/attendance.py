@@ -28,7 +28,8 @@ from courses.classes.models import (
     SessionStatus,
     TrainingClass,
 )
-from courses.classes.sessions import CLASS_ADMIN_ROLES, is_class_admin, session_for_trainer
+from courses.classes.permissions import CLASS_ADMIN_ROLES, can_manage_classes
+from courses.classes.selectors import session_for_trainer
 from lms.core.audit import audit_record, audit_record_many
 from lms.core.models import AuditEvent
 from lms.core.queue import enqueue
@@ -145,7 +146,7 @@ def marking_roster(*, session_id: int, user) -> tuple[SessionRef, list[RosterEnt
     """
     members = ClassMember.objects.filter(training_class__sessions=session_id)
     cached_roles = getattr(user, "_role_names", None)  # set by roles.user_roles on this request
-    admin_known = user.is_superuser or (cached_roles is not None and is_class_admin(user))
+    admin_known = user.is_superuser or (cached_roles is not None and can_manage_classes(user))
     if not admin_known:
         teaches = TrainingClass.trainers.through.objects.filter(
             trainingclass_id=OuterRef("training_class_id"), user_id=user.pk

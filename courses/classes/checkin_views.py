@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from courses.classes import sessions as class_services
+from courses.classes import tokens
 from courses.classes.attendance import AttendanceError, attendance_check_in
 from courses.classes.models import ClassSession
 from lms.core.ratelimit import rate_limit_exceeded
@@ -29,13 +29,13 @@ def checkin(request, token: str):
     if _over_checkin_limit(request):
         return refuse(_("Bạn quét mã quá nhiều lần. Vui lòng thử lại sau một phút."), 429)
 
-    session_id = class_services.checkin_token_session_id(token)
+    session_id = tokens.checkin_token_session_id(token)
     session = (
         ClassSession.objects.select_related("training_class__course").filter(pk=session_id).first()
         if session_id
         else None
     )
-    if session is None or not class_services.checkin_token_is_valid(session, token):
+    if session is None or not tokens.checkin_token_is_valid(session, token):
         return refuse(
             _("Mã QR không hợp lệ hoặc đã hết hạn. Hãy quét lại mã đang hiển thị trên màn hình.")
         )

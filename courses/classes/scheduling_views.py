@@ -8,18 +8,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.classes import sessions as class_services
+from courses.classes import permissions, sessions
 from courses.classes.forms import ClassSessionForm, TrainingClassForm
 from courses.classes.models import ClassSession, SessionStatus, TrainingClass
 
 
 @login_required
 def class_create(request):
-    if not class_services.can_create_class(request.user):
+    if not permissions.can_create_class(request.user):
         raise Http404
     form = TrainingClassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        training_class = class_services.training_class_create(
+        training_class = sessions.training_class_create(
             actor=request.user, **form.cleaned_data
         )
         messages.success(
@@ -32,7 +32,7 @@ def class_create(request):
 
 def _class_for_scheduling(request, class_id: int) -> TrainingClass:
     training_class = get_object_or_404(TrainingClass.objects.select_related("course"), pk=class_id)
-    if not class_services.can_schedule_session(request.user, training_class):
+    if not permissions.can_schedule_session(request.user, training_class):
         raise Http404
     return training_class
 
@@ -43,7 +43,7 @@ def session_create(request, class_id: int):
     session = ClassSession(training_class=training_class)
     form = ClassSessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
-        class_services.session_save(actor=request.user, session=form.instance)
+        sessions.session_save(actor=request.user, session=form.instance)
         messages.success(request, _("Đã thêm buổi học."))
         return redirect("classes:session", form.instance.pk)
     context = {"form": form, "training_class": training_class}
@@ -55,12 +55,12 @@ def session_edit(request, session_id: int):
     session = get_object_or_404(
         ClassSession.objects.select_related("training_class__course"), pk=session_id
     )
-    if not class_services.can_schedule_session(request.user, session.training_class):
+    if not permissions.can_schedule_session(request.user, session.training_class):
         raise Http404
-    before = class_services.session_before(session)
+    before = sessions.session_before(session)
     form = ClassSessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
-        class_services.session_save(actor=request.user, session=form.instance, before=before)
+        sessions.session_save(actor=request.user, session=form.instance, before=before)
         messages.success(request, _("Đã lưu buổi học."))
         return redirect("classes:session", session.pk)
     context = {"form": form, "training_class": session.training_class, "session": session}
@@ -73,9 +73,9 @@ def session_cancel(request, session_id: int):
     session = get_object_or_404(
         ClassSession.objects.select_related("training_class"), pk=session_id
     )
-    if not class_services.can_schedule_session(request.user, session.training_class):
+    if not permissions.can_schedule_session(request.user, session.training_class):
         raise Http404
-    if session.status == SessionStatus.CANCELLED or not class_services.session_cancel(
+    if session.status == SessionStatus.CANCELLED or not sessions.session_cancel(
         actor=request.user, session=session
     ):
         messages.info(request, _("Buổi học đã được hủy trước đó."))

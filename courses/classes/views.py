@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.classes import calendar as ics
-from courses.classes import sessions as class_services
+from courses.classes import exports, permissions, selectors, tokens
 from courses.classes.attendance import (
     AttendanceError,
     attendance_mark,
@@ -39,11 +39,10 @@ from courses.classes.roster import (
     roster_upload_read,
 )
 from courses.classes.sign_in_sheet import sign_in_sheet_pdf
-from lms.accounts import roles
 
 
 def _trainer_session(request, session_id: int) -> ClassSession:
-    session = class_services.session_for_trainer(user=request.user, session_id=session_id)
+    session = selectors.session_for_trainer(user=request.user, session_id=session_id)
     if session is None:
         raise Http404  # another trainer's session is not even acknowledged to exist
     return session
@@ -51,18 +50,16 @@ def _trainer_session(request, session_id: int) -> ClassSession:
 
 @login_required
 def class_list(request):
-    if not (
-        roles.has_role(request.user, roles.TRAINER) or class_services.is_class_admin(request.user)
-    ):
+    if not permissions.can_run_classes(request.user):
         raise Http404
-    sessions = class_services.sessions_visible_to(request.user).order_by("-starts_at")
+    sessions = selectors.sessions_visible_to(request.user).order_by("-starts_at")
     return render(
         request,
         "courses/classes/list.html",
         {
             "sessions": sessions[:200],
             "calendar_url": _calendar_url(request),
-            "may_create_class": class_services.can_create_class(request.user),
+            "may_create_class": permissions.can_create_class(request.user),
         },
     )
 
@@ -234,14 +231,14 @@ def qr_page(request, session_id: int):
     return render(
         request,
         "courses/classes/qr.html",
-        {"session": session, "window_seconds": class_services.QR_WINDOW_SECONDS},
+        {"session": session, "window_seconds": tokens.QR_WINDOW_SECONDS},
     )
 
 
 @login_required
 def qr_image(request, session_id: int):
     session = _trainer_session(request, session_id)
-    token = class_services.checkin_token(session)
+    token = tokens.checkin_token(session)
     url = request.build_absolute_uri(reverse("checkin:checkin", args=[token]))
     # A standalone SVG (served to <img>) needs the SVG namespace, which svg_inline() leaves out:
     # without it the browser shows a broken image.
@@ -267,10 +264,10 @@ def sign_in_sheet(request, session_id: int):
 
 def _export_response(header, rows, *, fmt: str, stem: str) -> HttpResponse:
     if fmt == "xlsx":
-        content = class_services.attendance_xlsx(header, rows)
+        content = exports.attendance_xlsx(header, rows)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        content = class_services.attendance_csv(header, rows)
+        content = exports.attendance_csv(header, rows)
         content_type = "text/csv; charset=utf-8"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, f"{stem}.{fmt}")
@@ -285,7 +282,7 @@ def session_export(request, session_id: int, fmt: str):
     if fmt not in EXPORT_FORMATS:
         raise Http404
     session = _trainer_session(request, session_id)
-    header, rows = class_services.attendance_export_rows([session])
+    header, rows = exports.attendance_export_rows([session])
     return _export_response(header, rows, fmt=fmt, stem=f"diem-danh-buoi-{session.pk}")
 
 
@@ -293,13 +290,13 @@ def session_export(request, session_id: int, fmt: str):
 def class_export(request, class_id: int, fmt: str):
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    training_class = class_services.class_for_trainer(user=request.user, class_id=class_id)
+    training_class = selectors.class_for_trainer(user=request.user, class_id=class_id)
     if training_class is None:
         raise Http404
     sessions = training_class.sessions.select_related("training_class__course").order_by(
         "starts_at"
     )
-    header, rows = class_services.attendance_export_rows(sessions)
+    header, rows = exports.attendance_export_rows(sessions)
     return _export_response(header, rows, fmt=fmt, stem=f"diem-danh-lop-{training_class.pk}")
 
 
@@ -377,7 +374,7 @@ def _roster_confirm(request, session):
 
 
 def _calendar_url(request) -> str:
-    token = class_services.calendar_token(request.user)
+    token = tokens.calendar_token(request.user)
     return request.build_absolute_uri(reverse("classes:calendar_feed", args=[token]))
 
 
@@ -390,10 +387,10 @@ def calendar_page(request):
 
 def calendar_feed(request, token: str):
     """No login: calendar apps cannot sign in, so the signed token in the URL is the key."""
-    user_id = class_services.calendar_token_user_id(token)
+    user_id = tokens.calendar_token_user_id(token)
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
         raise Http404
-    sessions = class_services.sessions_of_person(user).order_by("starts_at")
+    sessions = selectors.sessions_of_person(user).order_by("starts_at")
     body = ics.sessions_calendar(sessions, name=_("Lịch học ISO 9001"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

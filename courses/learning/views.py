@@ -26,6 +26,7 @@ from courses.learning.enrolment import (
 from courses.learning.forms import EnrolBulkForm, EnrolOneForm
 from courses.learning.models import Enrolment, EnrolmentSource, EnrolmentStatus
 from courses.learning.pages import CoursePage, Edition, Language, LessonPage, Track
+from courses.learning.permissions import can_manage_enrolments
 from courses.learning.progress import activity_mark_done
 from lms.accounts import roles
 from lms.core.pagecache import pages_version
@@ -86,8 +87,6 @@ def _enrolled(progress) -> bool:
     return enrolment is not None and enrolment.status != EnrolmentStatus.WITHDRAWN
 
 
-def _may_manage_enrolments(user) -> bool:
-    return roles.has_role(user, roles.TRAINER) or roles.has_role(user, roles.SECRETARY)
 
 
 def course_context(request, course: CoursePage) -> dict:
@@ -106,7 +105,7 @@ def course_context(request, course: CoursePage) -> dict:
         and rules.renewal_due(user=user, course=course, enrolment=progress.enrolment),
         "missing_prerequisites": missing,
         "prerequisites": list(course.prerequisites.all()),
-        "can_manage_enrolments": _may_manage_enrolments(user),
+        "can_manage_enrolments": can_manage_enrolments(user),
     }
 
 
@@ -247,7 +246,7 @@ def _enrolments_in_scope(user, course):
 def course_enrolments(request, course_id: int):
     """Trainers and agency secretaries enrol people one by one or from a CSV/XLSX list."""
     user = request.user
-    if not _may_manage_enrolments(user):
+    if not can_manage_enrolments(user):
         raise PermissionDenied
     if not roles.has_role(user, roles.TRAINER) and not user.agency_id:
         raise PermissionDenied

@@ -5,17 +5,14 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
+from lms.accounts.permissions import can_manage_directory
 from lms.core.spreadsheet_import import SpreadsheetImportView
 
-from . import roles
 from .directory_import import agencies_import, directory_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def can_manage_directory(user) -> bool:
-    """DOST officers and administrators keep the province's agency directory."""
-    return user.is_authenticated and (user.is_superuser or roles.has_role(user, roles.DOST_OFFICER))
 
 
 class AgencyImportView(SpreadsheetImportView):

@@ -27,6 +27,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from lms.accounts import roles
+from lms.accounts.permissions import can_read_audit_log
 from lms.core.audit import (
     AuditKind,
     audit_record,
@@ -36,12 +37,6 @@ from lms.core.audit import (
 )
 from lms.core.exports import SafeSpreadsheetExportMixin
 from lms.core.models import AuditEvent
-
-
-def may_read_audit_log(user) -> bool:
-    """DOST officers and administrators (superusers hold every role)."""
-    return user.is_authenticated and user.is_active and roles.has_role(user, roles.DOST_OFFICER)
-
 
 # Keys of before/after that are not columns of the object's model.
 VALUE_LABELS = {
@@ -192,7 +187,7 @@ class AuditLogView(SafeSpreadsheetExportMixin, ReportView):
     ]
 
     def dispatch(self, request, *args, **kwargs):
-        if not may_read_audit_log(request.user):
+        if not can_read_audit_log(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -228,7 +223,7 @@ def register_audit_log_urls():
 
 class AuditLogMenuItem(MenuItem):
     def is_shown(self, request):
-        return may_read_audit_log(request.user)
+        return can_read_audit_log(request.user)
 
 
 @hooks.register("register_reports_menu_item")

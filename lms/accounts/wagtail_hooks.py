@@ -10,6 +10,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from lms.accounts.permissions import can_manage_directory
+
 from . import (
     admin_views,
     audit_log,  # noqa: F401 - registers the audit log report and delete hooks
@@ -80,7 +82,7 @@ def register_agency_directory_urls():
 
 class DirectoryMenuItem(MenuItem):
     def is_shown(self, request):
-        return admin_views.can_manage_directory(request.user)
+        return can_manage_directory(request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
+from lms.api.permissions import can_hold_api_token
 from lms.core.ratelimit import rate_limit_exceeded
 
-from .tokens import api_token_authenticate, may_hold_api_token
+from .tokens import api_token_authenticate
 
 DEFAULT_RATE_PER_MINUTE = 600
 
@@ -49,6 +50,6 @@ class TokenAuth(HttpBearer):
         if rate_limit_exceeded(key, limit=rate_per_minute(), period_seconds=60):
             raise RateLimited
         # A token outlives a role: someone who no longer holds a staff role is refused.
-        if not may_hold_api_token(owner):
+        if not can_hold_api_token(owner):
             raise PermissionDenied
         return found

@@ -18,21 +18,23 @@ from django.utils.translation import gettext as _
 
 from courses.certificates import services as certificate_service
 from courses.certificates.models import Certificate
+from courses.certificates.permissions import can_manage_certificates
+from courses.certificates.selectors import certificates_visible_to
 from courses.certificates.views import VERIFY_LIMIT_PER_MINUTE
 from courses.learning.enrolment import EnrolmentNotAllowed, enrolments_bulk_ensure
 from courses.learning.models import Enrolment, EnrolmentSource, EnrolmentStatus
 from courses.learning.pages import CoursePage, Edition, Track
-from courses.learning.views import _may_manage_enrolments
+from courses.learning.permissions import can_manage_enrolments
 from lms.accounts import roles
-from lms.accounts.admin_views import can_manage_directory
 from lms.accounts.directory import COLUMNS
 from lms.accounts.directory_import import agencies_import
 from lms.accounts.models import Agency
+from lms.accounts.permissions import can_manage_directory
 from lms.core.addresses import client_address
 from lms.core.ratelimit import rate_limit_exceeded
 from lms.core.uploads import check_upload
 from lms.coverage import selectors as coverage
-from lms.coverage.views import _narrow_to_agency, coverage_scope
+from lms.coverage.permissions import coverage_scope, narrow_to_agency
 
 from . import schemas
 from .api import api
@@ -49,7 +51,7 @@ def _coverage_scope(user, agency_code: str):
     agency tree, anyone else is refused; a code outside the scope does not exist for them."""
     tree = coverage.load_agency_tree()
     scope = coverage_scope(user, tree)
-    scope, _agency_id = _narrow_to_agency(tree, scope, agency_code)
+    scope, _agency_id = narrow_to_agency(tree, scope, agency_code)
     return tree, scope
 
 
@@ -58,7 +60,7 @@ def _enrolment_scope(user, agency_code: str):
     enrolment page; the coverage readers see theirs with their coverage scope."""
     if roles.has_role(user, roles.TRAINER):
         tree = coverage.load_agency_tree()
-        return _narrow_to_agency(tree, None, agency_code)[0]
+        return narrow_to_agency(tree, None, agency_code)[0]
     return _coverage_scope(user, agency_code)[1]
 
 
@@ -246,12 +248,12 @@ def certificates(request, filters: Query[TrainingFilters]):
     """Certificates the owner manages on the site (officers and editors: all; secretaries:
     their agency tree); `since` is the issue date."""
     user = request.user
-    if not certificate_service.may_manage_certificates(user):
+    if not can_manage_certificates(user):
         raise PermissionDenied
     scope = None
     if filters.agency:
         scope = _coverage_scope(user, filters.agency)[1]
-    queryset = certificate_service.certificates_visible_to(user).filter(
+    queryset = certificates_visible_to(user).filter(
         _training_filter(filters, scope, date_field="issued_at")
     )
     queryset = queryset.select_related(None).select_related("user", "course")
@@ -341,7 +343,7 @@ def enrolments_bulk(request, body: schemas.BulkEnrolmentIn):
     """Enrol a list of people (by e-mail) in a course: the rules and audit of the site's bulk
     enrolment; all or nothing."""
     actor = request.user
-    if not _may_manage_enrolments(actor):
+    if not can_manage_enrolments(actor):
         raise PermissionDenied
     if not roles.has_role(actor, roles.TRAINER) and not actor.agency_id:
         raise PermissionDenied

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.accounts import roles
+from lms.api.permissions import can_hold_api_token
 from lms.core.audit import audit_record
 
 from .models import ApiToken
@@ -35,9 +35,6 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def may_hold_api_token(user) -> bool:
-    """Staff roles (trainer, agency secretary, DOST officer, editor) and administrators."""
-    return user.is_active and roles.holds_staff_role(user)
 
 
 @transaction.atomic
@@ -45,7 +42,7 @@ def api_token_create(
     *, owner, name: str = "", expires_days: int | None = None, actor=None
 ) -> tuple[ApiToken, str]:
     """Create a token for `owner`; returns it with the secret, which is not kept anywhere."""
-    if not may_hold_api_token(owner):
+    if not can_hold_api_token(owner):
         raise TokenNotAllowed(
             _("%(user)s không có vai trò được cấp khóa API.") % {"user": owner.email},
             code="role",

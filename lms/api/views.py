@@ -9,21 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.accounts.middleware import mfa_missing
+from lms.api.permissions import can_hold_api_token
 
 from .forms import TokenCreateForm
-from .tokens import (
-    api_token_create,
-    api_token_revoke,
-    may_hold_api_token,
-    token_by_id_or_prefix,
-    tokens_of,
-)
+from .tokens import api_token_create, api_token_revoke, token_by_id_or_prefix, tokens_of
 
 
 @login_required
 def api_tokens(request):
     user = request.user
-    if not may_hold_api_token(user):
+    if not can_hold_api_token(user):
         raise PermissionDenied
     # /accounts/ pages are open before two-factor enrolment; a token must not be.
     if mfa_missing(user):

@@ -5,8 +5,7 @@ import math
 from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -15,9 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.learning.pages import Track
-from lms.accounts import roles
 from lms.accounts.models import Agency, AgencyKind
 from lms.core.storage import private_file_response
+from lms.coverage.permissions import coverage_scope, narrow_to_agency
 
 from . import charts, exports, reports, selectors, services
 from .forms import CoverageFilterForm
@@ -37,23 +36,8 @@ STATUS_LABELS = {
 }
 
 
-def coverage_scope(user, tree: selectors.AgencyTree) -> set[int] | None:
-    """None = the whole province; otherwise the agency ids the user may see."""
-    if roles.has_role(user, roles.DOST_OFFICER) or roles.has_role(user, roles.EDITOR):
-        return None
-    if roles.has_role(user, roles.SECRETARY) and user.agency_id:
-        return tree.subtree(user.agency_id)
-    raise PermissionDenied
 
 
-def _narrow_to_agency(tree, scope, code):
-    """Scope of the ?agency= code; codes outside the user's scope do not exist for them."""
-    if not code:
-        return scope, None
-    agency_id = tree.by_code(code)
-    if agency_id is None or (scope is not None and agency_id not in scope):
-        raise Http404
-    return tree.subtree(agency_id), agency_id
 
 
 def _top_ids(tree, scope):
@@ -118,7 +102,7 @@ def _with_all(query) -> str:
 def _filtered_report(request, form, tree, scope):
     """The table the page shows and exports: live numbers or a stored month."""
     filters = form.coverage_filter()
-    scope, agency_id = _narrow_to_agency(tree, scope, form.cleaned_data.get("agency", ""))
+    scope, agency_id = narrow_to_agency(tree, scope, form.cleaned_data.get("agency", ""))
     month = form.cleaned_data.get("month")
     if month:
         frame = selectors.coverage_from_snapshots(
@@ -256,7 +240,7 @@ def export_download(request, pk):
 def agency_detail(request, code):
     tree = selectors.load_agency_tree()
     scope = coverage_scope(request.user, tree)
-    agency_scope, agency_id = _narrow_to_agency(tree, scope, code)
+    agency_scope, agency_id = narrow_to_agency(tree, scope, code)
     track = request.GET.get("track", "")
     if track not in TRACK_LABELS:
         track = ""

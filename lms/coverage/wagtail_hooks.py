@@ -14,23 +14,15 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from lms.accounts import roles
-from lms.accounts.admin_views import can_manage_directory
+from lms.accounts.permissions import can_manage_directory
 from lms.core.exports import SafeSpreadsheetExportMixin
 from lms.core.spreadsheet_import import SpreadsheetImportView
+from lms.coverage.permissions import can_see_coverage, coverage_scope
 
 from . import selectors
 from .models import TrainingPlan
 from .plans import plans_import
-from .views import coverage_rows, coverage_scope
-
-
-def _may_see(user) -> bool:
-    return user.is_authenticated and (
-        roles.has_role(user, roles.DOST_OFFICER)
-        or roles.has_role(user, roles.EDITOR)
-        or roles.has_role(user, roles.SECRETARY)
-    )
+from .views import coverage_rows
 
 
 class CoverageReportView(SafeSpreadsheetExportMixin, ReportView):
@@ -64,7 +56,7 @@ class CoverageReportView(SafeSpreadsheetExportMixin, ReportView):
     ]
 
     def dispatch(self, request, *args, **kwargs):
-        if not _may_see(request.user):
+        if not can_see_coverage(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -96,7 +88,7 @@ def register_coverage_report_urls():
 
 class CoverageMenuItem(MenuItem):
     def is_shown(self, request):
-        return _may_see(request.user)
+        return can_see_coverage(request.user)
 
 
 @hooks.register("register_reports_menu_item")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from lms.accounts import roles
 from lms.coverage import selectors
-from lms.coverage.views import coverage_scope
+from lms.coverage.permissions import coverage_scope
 
 
 def _dashboard_rows(user, **filters):

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from courses.classes.sessions import calendar_token, checkin_token, checkin_token_is_valid
+from courses.classes.tokens import calendar_token, checkin_token, checkin_token_is_valid
 from courses.models import Attendance, ClassMember, ClassSession
 
 

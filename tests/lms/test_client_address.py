@@ -77,7 +77,7 @@ def test_a_hall_of_200_behind_one_address_all_check_in(
 ):
     """Behind nginx (distinct X-Forwarded-For) or behind one NAT address (no header), each
     trainee signing in through the form first, as a phone scanning the code does."""
-    from courses.classes.sessions import checkin_token
+    from courses.classes.tokens import checkin_token
     from courses.models import Attendance
 
     settings.TRUSTED_PROXY_COUNT = proxies

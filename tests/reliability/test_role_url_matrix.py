@@ -139,7 +139,7 @@ def world(
     editor,
     certificate_signing,
 ):
-    from courses.classes.sessions import calendar_token, checkin_token
+    from courses.classes.tokens import calendar_token, checkin_token
     from courses.models import Certificate, LessonPage
     from lms.coverage.models import CoverageExport
     from quizzes.services import attempt_start
