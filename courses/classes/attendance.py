@@ -5,8 +5,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from allauth.account.models import EmailAddress
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -30,6 +28,7 @@ from courses.classes.models import (
 )
 from courses.classes.permissions import CLASS_ADMIN_ROLES, can_manage_classes
 from courses.classes.selectors import session_for_trainer
+from lms.accounts.services import user_invite
 from lms.core.audit import audit_record, audit_record_many
 from lms.core.models import AuditEvent
 from lms.core.queue import enqueue
@@ -516,15 +515,9 @@ def walk_in_add(
             _("Email: “%(email)s” không phải là địa chỉ email.") % {"email": email[:80]},
             field="email",
         ) from None
-    User = get_user_model()
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        if not full_name:
-            raise AttendanceError(_("Người mới cần có họ và tên."))
-        user = User(email=email, full_name=full_name)
-        user.set_unusable_password()
-        user.save()
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if not full_name and not get_user_model().objects.filter(email=email).exists():
+        raise AttendanceError(_("Người mới cần có họ và tên."))
+    user, _created = user_invite(email=email, full_name=full_name)
     member, created = ClassMember.objects.get_or_create(
         training_class_id=session.training_class_id,
         user=user,

@@ -1,14 +1,10 @@
 """Roster import: a class list (CSV or XLSX) becomes users, enrolments and class members."""
 
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from allauth.account.models import EmailAddress
-
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -20,10 +16,10 @@ from courses.learning.roster_messages import roster_error_text, roster_messages
 from courses.learning.roster_reader import RosterRow, read_roster
 from lms.accounts.matching import AgencyMatcher
 from lms.accounts.models import Agency
+from lms.accounts.services import Invitee, users_invite_bulk
 from lms.core import spreadsheets
 from lms.core.audit import audit_record
 from lms.core.storage import private
-from lms.core.text import nfc
 
 # Between preview and confirm the uploaded file waits in private storage under an unguessable
 # name; files never confirmed are removed after ROSTER_UPLOAD_MAX_AGE (beat entry
@@ -203,57 +199,22 @@ def _write(*, session, valid, users, actor, result: RosterImportResult) -> None:
     # Bulk statements throughout: the number of queries does not grow with the number of rows.
     from courses.learning import enrolment as enrolment_service
 
-    User = get_user_model()
     course = session.training_class.course
-    new_users, changed_users, changed_fields = [], [], set()
-    for row, agency in valid:
-        user = users.get(row.email)
-        if user is None:
-            user = User(
-                email=row.email.strip().lower(),
-                full_name=nfc(row.full_name),
+    invited = users_invite_bulk(
+        [
+            Invitee(
+                email=row.email,
+                full_name=row.full_name,
                 agency=agency,
-                position=nfc(row.position),
+                position=row.position,
                 phone=row.phone,
             )
-            # No password: the person sets one through "forgot password" on the verified address.
-            # Same form as set_unusable_password(), whose random string costs ~0.15 ms a row.
-            user.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
-            new_users.append(user)
-            users[row.email] = user
-            continue
-        # Fill what the profile lacks; never overwrite what the person entered themselves.
-        changed = False
-        for name, value in (
-            ("full_name", nfc(row.full_name)),
-            ("agency", agency),
-            ("position", nfc(row.position)),
-            ("phone", row.phone),
-        ):
-            if value and not getattr(user, name):
-                setattr(user, name, value)
-                changed_fields.add(name)
-                changed = True
-        if changed:
-            changed_users.append(user)
-    User.objects.bulk_create(new_users, batch_size=1000)
-    if any(user.pk is None for user in new_users):
-        # Backends that do not return ids from a bulk INSERT: read them back by e-mail.
-        ids = dict(
-            User.objects.filter(email__in=[u.email for u in new_users]).values_list("email", "pk")
-        )
-        for user in new_users:
-            user.pk = ids[user.email]
-    if changed_users:
-        User.objects.bulk_update(changed_users, sorted(changed_fields), batch_size=1000)
-    EmailAddress.objects.bulk_create(
-        [
-            EmailAddress(user=user, email=user.email, verified=True, primary=True)
-            for user in new_users
+            for row, agency in valid
         ],
-        batch_size=1000,
-        ignore_conflicts=True,
+        known={email.lower(): user for email, user in users.items()},
     )
+    for row, _agency in valid:
+        users[row.email] = invited[row.email.strip().lower()]
     rows_by_user = {}
     to_enrol, to_add = [], []
     for (row, _agency), planned in zip(valid, result.rows, strict=True):

@@ -75,59 +75,16 @@ def _source_for(actor) -> str:
     return EnrolmentSource.SECRETARY
 
 
-def _get_or_create(*, user, course, source, actor) -> tuple[Enrolment, bool]:
-    try:
-        with transaction.atomic():
-            enrolment, created = Enrolment.objects.get_or_create(
-                user=user,
-                course=course,
-                is_current=True,
-                defaults={"source": source, "enrolled_by": actor if actor != user else None},
-            )
-    except IntegrityError:
-        # Two requests enrolled the same person at once; the other one won.
-        return Enrolment.objects.current().get(user=user, course=course), False
-    if created:
-        audit_record(
-            actor=actor or user, verb="enrolment.created", obj=enrolment, after={"source": source}
-        )
-    elif enrolment.status == EnrolmentStatus.WITHDRAWN:
-        enrolment.status = (
-            EnrolmentStatus.COMPLETED if enrolment.completed_at else EnrolmentStatus.ACTIVE
-        )
-        enrolment.save(update_fields=["status"])
-        audit_record(actor=actor or user, verb="enrolment.reactivated", obj=enrolment)
-    return enrolment, created
-
-
-@transaction.atomic
 def enrolment_create(*, user, course: CoursePage, source: str, actor=None) -> Enrolment:
     """Enrol `user` in `course`, once: a second call returns the existing enrolment.
 
     Rules: enrolling oneself (no actor, or actor is the user) needs every prerequisite course
     completed; a trainer may enrol anyone; an agency secretary only users whose agency lies in
     their agency's subtree. A refused enrolment raises EnrolmentNotAllowed and writes nothing.
+    The rules live in `enrolments_bulk_ensure`, the one write path of enrolments; this is its
+    call for one person.
     """
-    if actor is not None and actor.pk == user.pk:
-        actor = None
-    if actor is not None:
-        # Scope first: a person outside it is refused whatever their enrolments are.
-        error = enrolment_scope_error(actor=actor, user=user)
-        if error:
-            raise EnrolmentNotAllowed(error, code="scope")
-    existing = Enrolment.objects.current().filter(user=user, course=course).first()
-    if existing is not None and existing.status != EnrolmentStatus.WITHDRAWN:
-        return existing
-    if actor is None:
-        missing = missing_prerequisites(user=user, course=course)
-        if missing:
-            raise EnrolmentNotAllowed(
-                _("Bạn cần hoàn thành khóa học tiên quyết trước: %(courses)s.")
-                % {"courses": ", ".join(page.title for page in missing)},
-                code="prerequisites",
-            )
-    enrolment, _created = _get_or_create(user=user, course=course, source=source, actor=actor)
-    return enrolment
+    return enrolments_bulk_ensure(users=[user], course=course, source=source, actor=actor)[0]
 
 
 @transaction.atomic
@@ -263,15 +220,15 @@ def enrolment_bulk_create(
         targets.append(user)
     if result.errors:
         return result
-    with transaction.atomic():
-        for user in targets:
-            _enrolment, created = _get_or_create(
-                user=user, course=course, source=source, actor=actor
-            )
-            if created:
-                result.created += 1
-            else:
-                result.existing += 1
+    # A withdrawn enrolment is reactivated and, as before, counted with the existing ones.
+    already = set(
+        Enrolment.objects.current()
+        .filter(course=course, user__in=targets)
+        .values_list("user_id", flat=True)
+    )
+    enrolments_bulk_ensure(users=targets, course=course, source=source, actor=actor)
+    result.existing = len({user.pk for user in targets} & already)
+    result.created = len({user.pk for user in targets}) - result.existing
     return result
 
 
@@ -281,17 +238,66 @@ def _refused(error: str, code: str, user) -> EnrolmentNotAllowed:
     return refused
 
 
+def _check_prerequisites(users, course: CoursePage) -> None:
+    """Refuse the first of `users` (people enrolling themselves) missing a prerequisite."""
+    prerequisites = list(course.prerequisites.order_by("title")) if users else []
+    if not prerequisites:
+        return
+    completed = set(
+        Enrolment.objects.filter(
+            user_id__in=[user.pk for user in users],
+            course__in=prerequisites,
+            completed_at__isnull=False,
+        ).values_list("user_id", "course_id")
+    )
+    for user in users:
+        missing = [page for page in prerequisites if (user.pk, page.pk) not in completed]
+        if missing:
+            raise _refused(
+                _("Bạn cần hoàn thành khóa học tiên quyết trước: %(courses)s.")
+                % {"courses": ", ".join(page.title for page in missing)},
+                "prerequisites",
+                user,
+            )
+
+
+def _check_scope(users, actor) -> None:
+    """Refuse the first of `users` outside the actor's scope (staff enrolling others)."""
+    for user in users:  # everyone, enrolled or not: "already enrolled" is told only in scope
+        if actor is not None and actor.pk != user.pk:
+            error = enrolment_scope_error(actor=actor, user=user)
+            if error:
+                raise _refused(error, "scope", user)
+
+
+def _audit_enrolments(*, created, reactivated, by_pk, author, source) -> None:
+    """One audit INSERT per acting person and kind: the staff member, or each person enrolling
+    themselves."""
+    for verb, changed in (("enrolment.created", created), ("enrolment.reactivated", reactivated)):
+        groups: dict[int, list[Enrolment]] = {}
+        for enrolment in changed:
+            who = author(by_pk[enrolment.user_id]) or by_pk[enrolment.user_id]
+            groups.setdefault(who.pk, []).append((who, enrolment))
+        for group in groups.values():
+            after = {"source": source} if verb == "enrolment.created" else {}
+            audit_record_many(
+                actor=group[0][0], verb=verb, changes=[(e, {}, after) for _who, e in group]
+            )
+
+
 @transaction.atomic
 def enrolments_bulk_ensure(
     *, users, course: CoursePage, source: str, actor=None
 ) -> list[Enrolment]:
-    """Enrol every user in `course` at once, with the rules of `enrolment_create`.
+    """Enrol every user in `course` at once: the one write path of enrolments.
 
-    Same invariants as `enrolment_create`, checked for every user before anything is written:
-    a refused user raises EnrolmentNotAllowed (its `user` attribute names them) and nothing is
-    written; an existing active or completed enrolment is returned as it is; a withdrawn one is
-    reactivated (completed again when it had been completed); running it twice changes nothing.
-    A fixed number of statements whatever the number of users.
+    Rules, checked for every user before anything is written: enrolling oneself (no actor, or
+    the actor is the user) needs every prerequisite course completed; staff enrol only people in
+    their scope (`enrolment_scope_error`). A refused user raises EnrolmentNotAllowed (its `user`
+    attribute names them) and nothing is written; an existing active or completed enrolment is
+    returned as it is; a withdrawn one is reactivated (completed again when it had been
+    completed); running it twice changes nothing. A fixed number of statements whatever the
+    number of users.
     """
     users = list({user.pk: user for user in users}.values())
     if not users:
@@ -306,34 +312,11 @@ def enrolments_bulk_ensure(
         for user in users
         if user.pk not in existing or existing[user.pk].status == EnrolmentStatus.WITHDRAWN
     ]
-    self_enrolling = [user for user in pending if actor is None or actor.pk == user.pk]
-    if self_enrolling:
-        prerequisites = list(course.prerequisites.order_by("title"))
-        if prerequisites:
-            completed = set(
-                Enrolment.objects.filter(
-                    user_id__in=[user.pk for user in self_enrolling],
-                    course__in=prerequisites,
-                    completed_at__isnull=False,
-                ).values_list("user_id", "course_id")
-            )
-            for user in self_enrolling:
-                missing = [page for page in prerequisites if (user.pk, page.pk) not in completed]
-                if missing:
-                    raise _refused(
-                        _("Bạn cần hoàn thành khóa học tiên quyết trước: %(courses)s.")
-                        % {"courses": ", ".join(page.title for page in missing)},
-                        "prerequisites",
-                        user,
-                    )
-    for user in users:  # everyone, enrolled or not: "already enrolled" is told only in scope
-        if actor is not None and actor.pk != user.pk:
-            error = enrolment_scope_error(actor=actor, user=user)
-            if error:
-                raise _refused(error, "scope", user)
+    _check_prerequisites([u for u in pending if actor is None or actor.pk == u.pk], course)
+    _check_scope(users, actor)
 
     def author(user):
-        # Self-enrolment is recorded without an actor, as enrolment_create does.
+        # Self-enrolment is recorded without an actor.
         return None if actor is None or actor.pk == user.pk else actor
 
     new_users = [user for user in pending if user.pk not in existing]
@@ -359,23 +342,11 @@ def enrolments_bulk_ensure(
     for enrolment in enrolments.values():
         # The objects in hand; str(enrolment) in the audit would otherwise fetch both per row.
         enrolment.user, enrolment.course = by_pk[enrolment.user_id], course
-    for verb, changed in (
-        ("enrolment.created", [enrolments[user.pk] for user in new_users]),
-        ("enrolment.reactivated", [enrolments[e.user_id] for e in withdrawn]),
-    ):
-        # One INSERT per acting person: the staff member, or each person enrolling themselves.
-        groups: dict[int, list[Enrolment]] = {}
-        for enrolment in changed:
-            who = author(by_pk[enrolment.user_id]) or by_pk[enrolment.user_id]
-            groups.setdefault(who.pk, []).append(enrolment)
-        for group in groups.values():
-            who = author(by_pk[group[0].user_id]) or by_pk[group[0].user_id]
-            audit_record_many(
-                actor=who,
-                verb=verb,
-                changes=[
-                    (e, {}, {"source": source} if verb == "enrolment.created" else {})
-                    for e in group
-                ],
-            )
+    _audit_enrolments(
+        created=[enrolments[user.pk] for user in new_users],
+        reactivated=[enrolments[e.user_id] for e in withdrawn],
+        by_pk=by_pk,
+        author=author,
+        source=source,
+    )
     return [enrolments[pk] for pk in user_ids]

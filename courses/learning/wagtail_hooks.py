@@ -1,12 +1,16 @@
-"""Admin for enrolments, and the learning block of the home page."""
+"""Admin for enrolments (read-only: they are written by courses.learning.enrolment, with its
+rules and audit, from the site's enrolment pages, the API and rosters), and the learning block
+of the home page."""
 
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.learning.models import Enrolment
+from lms.core.readonly import ReadOnlyPermissionPolicy
 
 
 class EnrolmentViewSet(SnippetViewSet):
@@ -21,11 +25,13 @@ class EnrolmentViewSet(SnippetViewSet):
     search_backend_name = None
     search_fields = ["user__email", "user__full_name", "course__title"]
     ordering = ["-created_at"]
+    inspect_view_enabled = True
 
     def get_queryset(self, request):
         return Enrolment.objects.select_related("user", "course")
 
 
+register_permission_policy(Enrolment, ReadOnlyPermissionPolicy(Enrolment))
 register_snippet(EnrolmentViewSet)
 
 

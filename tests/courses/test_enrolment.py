@@ -270,3 +270,23 @@ def test_secretary_cannot_learn_of_an_outsiders_enrolment_through_the_service(
     enrolment_create(user=outsider, course=course, source="self")
     with pytest.raises(EnrolmentNotAllowed):
         enrolment_create(user=outsider, course=course, source="secretary", actor=secretary)
+
+
+@pytest.mark.django_db
+def test_enrolment_admin_is_read_only_so_every_write_goes_through_the_service(
+    client, make_user, trainee, make_course
+):
+    course = make_course(title="Khóa nhận thức")
+    enrolment = enrolment_create(user=trainee, course=course, source="self")
+    admin = make_user(None, is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    base = "/admin/snippets/courses/enrolment/"
+    assert client.get(f"{base}inspect/{enrolment.pk}/").status_code == 200
+    for url in (f"{base}add/", f"{base}edit/{enrolment.pk}/", f"{base}delete/{enrolment.pk}/"):
+        assert client.get(url).status_code in (302, 403), url
+    response = client.post(f"{base}edit/{enrolment.pk}/", {"status": "withdrawn"})
+    assert response.status_code in (302, 403)
+    enrolment.refresh_from_db()
+    assert enrolment.status != "withdrawn"
+    client.post(f"{base}add/", {"user": trainee.pk, "course": course.pk, "source": "self"})
+    assert Enrolment.objects.filter(user=trainee).count() == 1

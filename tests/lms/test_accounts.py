@@ -124,3 +124,21 @@ def test_agency_cannot_merge_into_itself(agency_tree):
 def test_agency_names_are_stored_nfc():
     agency = Agency.objects.create(code="X", name="  Xa\u0303 Hô\u0300 Sơn ", kind="commune")
     assert agency.name == "Xã Hồ Sơn"
+
+
+@pytest.mark.django_db
+def test_user_invite_creates_once_and_only_fills_what_the_profile_lacks():
+    from allauth.account.models import EmailAddress
+
+    from lms.accounts.services import Invitee, user_invite, users_invite_bulk
+
+    user, created = user_invite(email=" Moi.Den@tamdao.example.vn ", full_name="Nguyễn Văn Mới")
+    assert created and not user.has_usable_password()
+    assert EmailAddress.objects.get(user=user).verified
+    again, created = user_invite(email="moi.den@tamdao.example.vn", full_name="Tên khác")
+    assert (again.pk, created) == (user.pk, False)
+    again.refresh_from_db()
+    assert again.full_name == "Nguyễn Văn Mới"  # never overwritten
+    users = users_invite_bulk([Invitee(email="moi.den@tamdao.example.vn", position="Thư ký")])
+    users["moi.den@tamdao.example.vn"].refresh_from_db()
+    assert users["moi.den@tamdao.example.vn"].position == "Thư ký"  # filled: it was empty
