@@ -7,12 +7,12 @@ create, edit or delete for them: the staff page /certificates/manage/ holds thos
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.certificates.models import Certificate, CertificateTemplate
+from lms.core.readonly import ReadOnlyPermissionPolicy
 
 
 class CertificateTemplateViewSet(SnippetViewSet):
@@ -38,16 +38,6 @@ class CertificateTemplateViewSet(SnippetViewSet):
         FieldPanel("background"),
         FieldPanel("is_default"),
     ]
-
-
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    def user_has_permission(self, user, action):
-        if action in {"add", "change", "delete"}:
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
 
 class CertificateViewSet(SnippetViewSet):

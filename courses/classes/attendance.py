@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from courses.classes.models import (
 from courses.classes.permissions import CLASS_ADMIN_ROLES, can_manage_classes
 from courses.classes.selectors import session_for_trainer
 from lms.accounts.services import user_invite
-from lms.core.audit import audit_record, audit_record_many
+from lms.core.audit import audit_record_many
 from lms.core.models import AuditEvent
 from lms.core.queue import enqueue
 from lms.core.text import nfc, vietnamese_sort_key
@@ -541,32 +541,22 @@ def _enrol(*, user, course, actor) -> None:
 
 
 def _record(*, session, user, status, method, actor) -> tuple[Attendance, dict]:
-    """Create or update one attendance row, audited; safe against a concurrent insert."""
-    try:
-        with transaction.atomic():
-            attendance, created = Attendance.objects.get_or_create(
-                session=session,
-                user=user,
-                defaults={"status": status, "method": method, "recorded_by": actor},
-            )
-    except IntegrityError:  # another request inserted it between our SELECT and INSERT
-        attendance, created = Attendance.objects.get(session=session, user=user), False
-    before = {}
-    if not created:
-        before = _snapshot(attendance.status, attendance.note, attendance.method)
-        if attendance.status == status:
-            return attendance, before
-        attendance.status, attendance.method, attendance.recorded_by = status, method, actor
-        attendance.save(update_fields=["status", "method", "recorded_by", "recorded_at"])
-    audit_record(
-        actor=actor,
-        verb="attendance.mark",
-        obj=attendance,
-        before=before,
-        after={**_snapshot(status, attendance.note, method), "user": user.pk},
-    )
-    _after_attendance_change(session)
-    return attendance, before
+    """One person's mark (a walk-in, a QR check-in) through `attendance_mark`, the one write
+    path of attendance: the same compare-and-set, audit and completion as a trainer's save.
+    Reads only this person's roster row, whatever the class size."""
+    members = ClassMember.objects.filter(training_class_id=session.training_class_id, user=user)
+    roster = [_entry(row) for row in _roster_rows(members, session.pk)]
+    entry = roster[0]
+    before = _snapshot(entry.status, entry.note, entry.method) if entry.status else {}
+    if entry.status != status:
+        attendance_mark(
+            session=session,
+            marks={user.pk: (status, entry.note)},
+            actor=actor,
+            method=method,
+            roster=roster,
+        )
+    return Attendance.objects.get(session=session, user=user), before
 
 
 # --- QR self check-in -----------------------------------------------------------------------

@@ -220,15 +220,10 @@ def enrolment_bulk_create(
         targets.append(user)
     if result.errors:
         return result
-    # A withdrawn enrolment is reactivated and, as before, counted with the existing ones.
-    already = set(
-        Enrolment.objects.current()
-        .filter(course=course, user__in=targets)
-        .values_list("user_id", flat=True)
-    )
-    enrolments_bulk_ensure(users=targets, course=course, source=source, actor=actor)
-    result.existing = len({user.pk for user in targets} & already)
-    result.created = len({user.pk for user in targets}) - result.existing
+    enrolments = enrolments_bulk_ensure(users=targets, course=course, source=source, actor=actor)
+    # A withdrawn enrolment is reactivated and counted with the existing ones.
+    result.created = sum(enrolment.created_now for enrolment in enrolments)
+    result.existing = len(enrolments) - result.created
     return result
 
 
@@ -296,13 +291,22 @@ def enrolments_bulk_ensure(
     their scope (`enrolment_scope_error`). A refused user raises EnrolmentNotAllowed (its `user`
     attribute names them) and nothing is written; an existing active or completed enrolment is
     returned as it is; a withdrawn one is reactivated (completed again when it had been
-    completed); running it twice changes nothing. A fixed number of statements whatever the
-    number of users.
+    completed); running it twice changes nothing. Each returned enrolment's `created_now` says
+    whether this call created it. A fixed number of statements whatever the number of users.
     """
     users = list({user.pk: user for user in users}.values())
     if not users:
         return []
     user_ids = [user.pk for user in users]
+    # Locking the people's rows (in id order: no deadlock) serialises two requests enrolling
+    # the same people, so each enrolment is created, counted and audited once.
+    list(
+        get_user_model()
+        .objects.select_for_update()
+        .filter(pk__in=user_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     existing = {
         enrolment.user_id: enrolment
         for enrolment in Enrolment.objects.current().filter(course=course, user_id__in=user_ids)
@@ -339,9 +343,11 @@ def enrolments_bulk_ensure(
         for enrolment in Enrolment.objects.current().filter(course=course, user_id__in=user_ids)
     }
     by_pk = {user.pk: user for user in users}
+    created_ids = {user.pk for user in new_users}
     for enrolment in enrolments.values():
         # The objects in hand; str(enrolment) in the audit would otherwise fetch both per row.
         enrolment.user, enrolment.course = by_pk[enrolment.user_id], course
+        enrolment.created_now = enrolment.user_id in created_ids
     _audit_enrolments(
         created=[enrolments[user.pk] for user in new_users],
         reactivated=[enrolments[e.user_id] for e in withdrawn],
