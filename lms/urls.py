@@ -12,9 +12,6 @@ from lms.api import views as api_views
 from lms.api.api import api
 from lms.core import views as core_views
 
-# The Django admin is for system administrators; staff work in the Wagtail admin.
-admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
-
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,6 +20,7 @@ urlpatterns = [
     # these must come before the admin includes.
     path("django-admin/login/", account_views.django_admin_login),
     path("admin/login/", account_views.wagtail_admin_login),
+    # admin.site is lms.core.admin_site.SystemAdminSite: system administrators only.
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

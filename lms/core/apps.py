@@ -11,3 +11,4 @@ class CoreConfig(AppConfig):
         from lms.core.deletion import make_tree_deletes_atomic
 
         make_tree_deletes_atomic()
+

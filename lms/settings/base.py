@@ -50,7 +50,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     # Serves the API docs page from its bundled static files instead of a CDN.
     "ninja",
-    "django.contrib.admin",
+    # django.contrib.admin with its site for system administrators only (lms/core/admin_site.py).
+    "lms.core.admin_site.SystemAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
