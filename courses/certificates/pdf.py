@@ -180,6 +180,142 @@ def _draw_qr(c, url: str, x: float, y: float, size: float) -> None:
     c.restoreState()
 
 
+@dataclass(frozen=True)
+class _Pen:
+    """The canvas and what every part of the page draws with."""
+
+    c: canvas.Canvas
+    regular: str
+    bold: str
+    labels: dict
+    language: str
+
+
+def _draw_frame(pen: _Pen, layout: CertificateLayout) -> None:
+    c = pen.c
+    background = _background(layout.background)
+    if background is not None:
+        c.drawImage(background, 0, 0, PAGE_WIDTH, PAGE_HEIGHT, preserveAspectRatio=False)
+    else:
+        c.setStrokeColorRGB(*BLUE)
+        c.setLineWidth(3)
+        c.rect(12 * mm, 12 * mm, PAGE_WIDTH - 24 * mm, PAGE_HEIGHT - 24 * mm)
+        c.setLineWidth(0.8)
+        c.rect(15 * mm, 15 * mm, PAGE_WIDTH - 30 * mm, PAGE_HEIGHT - 30 * mm)
+    _draw_image(c, layout.logo, 22 * mm, PAGE_HEIGHT - 46 * mm, 26 * mm, 26 * mm)
+
+
+def _draw_heading(pen: _Pen, layout: CertificateLayout) -> None:
+    """Issuer, title and legal basis, centred at the top."""
+    c, regular, bold = pen.c, pen.regular, pen.bold
+    centre, text_width = PAGE_WIDTH / 2, PAGE_WIDTH - 70 * mm
+    c.setFillColorRGB(*GREY)
+    c.setFont(regular, 12)
+    c.drawCentredString(centre, PAGE_HEIGHT - 30 * mm, layout.issuer_name.upper())
+    title = layout.title_en if pen.language == "en" else layout.title_vi
+    c.setFillColorRGB(*BLUE)
+    c.setFont(bold, _fit(c, title, bold, 26, text_width))
+    c.drawCentredString(centre, PAGE_HEIGHT - 50 * mm, title)
+    legal_basis = layout.legal_basis_en if pen.language == "en" else layout.legal_basis_vi
+    if legal_basis:
+        c.setFillColorRGB(*GREY)
+        c.setFont(regular, _fit(c, legal_basis, regular, 10, text_width))
+        c.drawCentredString(centre, PAGE_HEIGHT - 58 * mm, legal_basis)
+
+
+def _draw_recipient(pen: _Pen, *, full_name: str, agency_name: str) -> float:
+    """"Certifies that", the name (wrapped and shrunk to fit) and the agency; returns the y
+    where the course block starts."""
+    c, regular, bold, labels = pen.c, pen.regular, pen.bold, pen.labels
+    centre, text_width = PAGE_WIDTH / 2, PAGE_WIDTH - 70 * mm
+    c.setFillColorRGB(0, 0, 0)
+    c.setFont(regular, 14)
+    c.drawCentredString(centre, PAGE_HEIGHT - 66 * mm, labels["certifies"])
+    name_size, name_lines = fit_lines(full_name, bold, NAME_SIZE, NAME_FLOOR, text_width)
+    c.setFont(bold, name_size)
+    y = PAGE_HEIGHT - 82 * mm + (len(name_lines) - 1) * 4 * mm
+    for line in name_lines:
+        c.drawCentredString(centre, y, line)
+        y -= name_size * 1.15
+    y = min(PAGE_HEIGHT - 94 * mm, y + name_size * 1.15 - 12 * mm)
+    if agency_name:
+        line = f"{labels['agency']}: {agency_name}"
+        c.setFont(regular, _fit(c, line, regular, 13, text_width))
+        c.drawCentredString(centre, y, line)
+        y -= 10 * mm
+    return y
+
+
+def _draw_course(pen: _Pen, y: float, *, course_title: str, track: str, edition: str) -> None:
+    c, regular, bold, labels = pen.c, pen.regular, pen.bold, pen.labels
+    centre, text_width = PAGE_WIDTH / 2, PAGE_WIDTH - 70 * mm
+    c.setFont(regular, 13)
+    c.drawCentredString(centre, y, labels["completed"])
+    y -= 10 * mm
+    c.setFillColorRGB(*BLUE)
+    course_size, course_lines = fit_lines(course_title, bold, COURSE_SIZE, COURSE_FLOOR, text_width)
+    c.setFont(bold, course_size)
+    for line in course_lines:
+        c.drawCentredString(centre, y, line)
+        y -= course_size * 1.2
+    y -= 9 * mm - course_size * 1.2
+    c.setFillColorRGB(0, 0, 0)
+    standard = EDITION_LABELS.get(edition) or labels["next_edition"]
+    track_label = TRACK_LABELS[pen.language].get(track, track)
+    facts = f"{labels['track']}: {track_label}   ·   {labels['standard']}: {standard}"
+    c.setFont(regular, 12)
+    c.drawCentredString(centre, y, facts)
+
+
+def _draw_dates_and_code(pen: _Pen, *, issued_on, expires_on, display_code, verify_url) -> None:
+    """Bottom-left: dates and code; bottom-centre: the QR code of the verification page."""
+    c, regular, bold, labels = pen.c, pen.regular, pen.bold, pen.labels
+    left = 28 * mm
+    c.setFont(regular, 11)
+    c.drawString(left, 52 * mm, f"{labels['issued']}: {issued_on}")
+    c.drawString(left, 45 * mm, f"{labels['expires']}: {expires_on or labels['no_expiry']}")
+    c.drawString(left, 38 * mm, f"{labels['code']}: ")
+    c.setFont(bold, 12)
+    c.drawString(left + c.stringWidth(f"{labels['code']}: ", regular, 11), 38 * mm, display_code)
+    c.setFont(regular, 8.5)
+    c.setFillColorRGB(*GREY)
+    c.drawString(left, 30 * mm, f"{labels['scan']} {verify_url}")
+    qr_size = 34 * mm
+    _draw_qr(c, verify_url, PAGE_WIDTH / 2 - qr_size / 2, 22 * mm, qr_size)
+
+
+def _draw_signature(pen: _Pen, layout: CertificateLayout, *, issued_on: str) -> None:
+    """Bottom-right: place and date, signatory, signature and seal."""
+    c, regular, bold = pen.c, pen.regular, pen.bold
+    right = PAGE_WIDTH - 70 * mm
+    c.setFillColorRGB(0, 0, 0)
+    if issued_on:
+        c.setFont(regular, 11)
+        c.drawCentredString(
+            right, 64 * mm, place_and_date(layout.issuing_place, issued_on, pen.language)
+        )
+    _draw_image(c, layout.signature, right - 25 * mm, 34 * mm, 50 * mm, 16 * mm)
+    _draw_image(c, layout.seal, right - 42 * mm, 26 * mm, 32 * mm, 32 * mm)
+    c.setFont(bold, 12)
+    c.drawCentredString(right, 58 * mm, layout.signatory_title.upper())
+    c.setFont(regular, 10)
+    c.drawCentredString(right, 52 * mm, layout.issuer_name)
+    if layout.signatory_name:
+        c.setFont(bold, 13)
+        c.drawCentredString(right, 30 * mm, layout.signatory_name)
+
+
+def _save(c: canvas.Canvas, buffer: io.BytesIO) -> bytes:
+    c.showPage()
+    # Plain Flate streams: ASCII85 on top only makes the file larger and costs time.
+    previous, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        c.save()
+    finally:
+        rl_config.useA85 = previous
+    return buffer.getvalue()
+
+
 def render_certificate(
     *,
     layout: CertificateLayout,
@@ -198,112 +334,22 @@ def render_certificate(
     """One certificate as PDF bytes. Dates arrive formatted (dd/mm/yyyy)."""
     regular, bold = register_fonts()
     language = "en" if language == "en" else "vi"
-    labels = LABELS[language]
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
     c.setTitle(f"{layout.title_vi if language == 'vi' else layout.title_en} – {full_name}")
     c.setAuthor(layout.issuer_name)
     c.setSubject(code)
-
-    background = _background(layout.background)
-    if background is not None:
-        c.drawImage(background, 0, 0, PAGE_WIDTH, PAGE_HEIGHT, preserveAspectRatio=False)
-    else:
-        c.setStrokeColorRGB(*BLUE)
-        c.setLineWidth(3)
-        c.rect(12 * mm, 12 * mm, PAGE_WIDTH - 24 * mm, PAGE_HEIGHT - 24 * mm)
-        c.setLineWidth(0.8)
-        c.rect(15 * mm, 15 * mm, PAGE_WIDTH - 30 * mm, PAGE_HEIGHT - 30 * mm)
-
-    _draw_image(c, layout.logo, 22 * mm, PAGE_HEIGHT - 46 * mm, 26 * mm, 26 * mm)
-
-    centre = PAGE_WIDTH / 2
-    text_width = PAGE_WIDTH - 70 * mm
-
-    c.setFillColorRGB(*GREY)
-    c.setFont(regular, 12)
-    c.drawCentredString(centre, PAGE_HEIGHT - 30 * mm, layout.issuer_name.upper())
-
-    title = layout.title_en if language == "en" else layout.title_vi
-    c.setFillColorRGB(*BLUE)
-    c.setFont(bold, _fit(c, title, bold, 26, text_width))
-    c.drawCentredString(centre, PAGE_HEIGHT - 50 * mm, title)
-
-    legal_basis = layout.legal_basis_en if language == "en" else layout.legal_basis_vi
-    if legal_basis:
-        c.setFillColorRGB(*GREY)
-        c.setFont(regular, _fit(c, legal_basis, regular, 10, text_width))
-        c.drawCentredString(centre, PAGE_HEIGHT - 58 * mm, legal_basis)
-
-    c.setFillColorRGB(0, 0, 0)
-    c.setFont(regular, 14)
-    c.drawCentredString(centre, PAGE_HEIGHT - 66 * mm, labels["certifies"])
-    name_size, name_lines = fit_lines(full_name, bold, NAME_SIZE, NAME_FLOOR, text_width)
-    c.setFont(bold, name_size)
-    y = PAGE_HEIGHT - 82 * mm + (len(name_lines) - 1) * 4 * mm
-    for line in name_lines:
-        c.drawCentredString(centre, y, line)
-        y -= name_size * 1.15
-    y = min(PAGE_HEIGHT - 94 * mm, y + name_size * 1.15 - 12 * mm)
-    if agency_name:
-        line = f"{labels['agency']}: {agency_name}"
-        c.setFont(regular, _fit(c, line, regular, 13, text_width))
-        c.drawCentredString(centre, y, line)
-        y -= 10 * mm
-    c.setFont(regular, 13)
-    c.drawCentredString(centre, y, labels["completed"])
-    y -= 10 * mm
-    c.setFillColorRGB(*BLUE)
-    course_size, course_lines = fit_lines(course_title, bold, COURSE_SIZE, COURSE_FLOOR, text_width)
-    c.setFont(bold, course_size)
-    for line in course_lines:
-        c.drawCentredString(centre, y, line)
-        y -= course_size * 1.2
-    y -= 9 * mm - course_size * 1.2
-    c.setFillColorRGB(0, 0, 0)
-    standard = EDITION_LABELS.get(edition) or labels["next_edition"]
-    track_label = TRACK_LABELS[language].get(track, track)
-    facts = f"{labels['track']}: {track_label}   ·   {labels['standard']}: {standard}"
-    c.setFont(regular, 12)
-    c.drawCentredString(centre, y, facts)
-
-    # Bottom-left: dates and code; bottom-centre: QR; bottom-right: signature block.
-    left = 28 * mm
-    c.setFont(regular, 11)
-    c.drawString(left, 52 * mm, f"{labels['issued']}: {issued_on}")
-    c.drawString(left, 45 * mm, f"{labels['expires']}: {expires_on or labels['no_expiry']}")
-    c.drawString(left, 38 * mm, f"{labels['code']}: ")
-    c.setFont(bold, 12)
-    c.drawString(left + c.stringWidth(f"{labels['code']}: ", regular, 11), 38 * mm, display_code)
-    c.setFont(regular, 8.5)
-    c.setFillColorRGB(*GREY)
-    c.drawString(left, 30 * mm, f"{labels['scan']} {verify_url}")
-
-    qr_size = 34 * mm
-    _draw_qr(c, verify_url, centre - qr_size / 2, 22 * mm, qr_size)
-
-    right = PAGE_WIDTH - 70 * mm
-    c.setFillColorRGB(0, 0, 0)
-    if issued_on:
-        c.setFont(regular, 11)
-        c.drawCentredString(
-            right, 64 * mm, place_and_date(layout.issuing_place, issued_on, language)
-        )
-    _draw_image(c, layout.signature, right - 25 * mm, 34 * mm, 50 * mm, 16 * mm)
-    _draw_image(c, layout.seal, right - 42 * mm, 26 * mm, 32 * mm, 32 * mm)
-    c.setFont(bold, 12)
-    c.drawCentredString(right, 58 * mm, layout.signatory_title.upper())
-    c.setFont(regular, 10)
-    c.drawCentredString(right, 52 * mm, layout.issuer_name)
-    if layout.signatory_name:
-        c.setFont(bold, 13)
-        c.drawCentredString(right, 30 * mm, layout.signatory_name)
-
-    c.showPage()
-    # Plain Flate streams: ASCII85 on top only makes the file larger and costs time.
-    previous, rl_config.useA85 = rl_config.useA85, 0
-    try:
-        c.save()
-    finally:
-        rl_config.useA85 = previous
-    return buffer.getvalue()
+    pen = _Pen(c=c, regular=regular, bold=bold, labels=LABELS[language], language=language)
+    _draw_frame(pen, layout)
+    _draw_heading(pen, layout)
+    y = _draw_recipient(pen, full_name=full_name, agency_name=agency_name)
+    _draw_course(pen, y, course_title=course_title, track=track, edition=edition)
+    _draw_dates_and_code(
+        pen,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        display_code=display_code,
+        verify_url=verify_url,
+    )
+    _draw_signature(pen, layout, issued_on=issued_on)
+    return _save(c, buffer)
