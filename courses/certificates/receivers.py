@@ -3,8 +3,7 @@ certificates shown in a person's learning history (courses.learning.rules)."""
 
 from django.dispatch import receiver
 
-from courses.certificates.selectors import learning_history
-from courses.certificates.services import renewal_due
+from courses.certificates.selectors import learning_history, renewal_due
 from courses.learning import rules
 from courses.learning.signals import course_completed
 

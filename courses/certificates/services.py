@@ -2,10 +2,10 @@
 
 Every write to a Certificate goes through this module. The printed facts (name, agency, course
 title, track, edition, language) are frozen on the row at issue time; the PDF is rendered once
-after commit and then served unchanged.
+after commit and then served unchanged. Reads (status, expiry, renewal, filters) live in
+selectors.py, who may do what in permissions.py.
 """
 
-import calendar
 import io
 import json
 import logging
@@ -16,14 +16,12 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -34,9 +32,14 @@ from courses.certificates.models import (
     CODE_LENGTH,
     Certificate,
     CertificateTemplate,
-    EditionTransition,
 )
 from courses.certificates.pdf import CertificateLayout, render_certificate
+from courses.certificates.selectors import (
+    STATUS_VALID,
+    certificate_status,
+    expiry_for,
+    latest_certificate,
+)
 from courses.certificates.signing import check_signed_pdf, sign_pdf
 from courses.classes.models import ATTENDED_STATUSES, Attendance, ClassSession
 from courses.learning.completion import completion_evaluate
@@ -52,11 +55,6 @@ logger = logging.getLogger(__name__)
 
 # Codes are 30^10 ≈ 6e14: a collision is rare, but the unique index decides, so retry a few times.
 CODE_ATTEMPTS = 8
-
-STATUS_VALID = "valid"
-STATUS_EXPIRED = "expired"
-STATUS_REVOKED = "revoked"
-STATUS_SUPERSEDED = "superseded"
 
 
 @dataclass(frozen=True)
@@ -90,108 +88,10 @@ def format_code(code: str) -> str:
     return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
 
 
-def add_months(moment: datetime, months: int) -> datetime:
-    """Calendar months in local time; the day is clamped (31 Jan + 1 month = 28/29 Feb)."""
-    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-    years, month_index = divmod(local.month - 1 + months, 12)
-    year, month = local.year + years, month_index + 1
-    day = min(local.day, calendar.monthrange(year, month)[1])
-    return local.replace(year=year, month=month, day=day)
-
-
-def expiry_for(course: CoursePage, issued_at: datetime) -> datetime | None:
-    months = course.certificate_validity_months or 0
-    return add_months(issued_at, months) if months else None
-
-
-def supersessions(moment: datetime | None = None) -> dict[tuple[str, str], str]:
-    """(old edition, track or "") -> new edition, for transitions past their deadline."""
-    day = timezone.localtime(moment or timezone.now()).date()
-    rows = EditionTransition.objects.filter(deadline__lt=day).order_by("deadline")
-    return {(t.from_edition, t.track): t.to_edition for t in rows}
-
-
-def superseded_by(certificate: Certificate, passed: dict[tuple[str, str], str]) -> str:
-    """The edition that superseded the certificate's, or ""."""
-    return passed.get((certificate.edition, certificate.track)) or passed.get(
-        (certificate.edition, ""), ""
-    )
-
-
-def certificate_status(
-    certificate: Certificate, moment: datetime | None = None, passed: dict | None = None
-) -> str:
-    """valid, expired, revoked, or superseded (its edition's transition deadline has passed).
-    `passed` (from `supersessions`) saves a query per certificate on lists."""
-    moment = moment or timezone.now()
-    if certificate.revoked_at:
-        return STATUS_REVOKED
-    if certificate.expires_at and certificate.expires_at <= moment:
-        return STATUS_EXPIRED
-    if superseded_by(certificate, supersessions(moment) if passed is None else passed):
-        return STATUS_SUPERSEDED
-    return STATUS_VALID
-
-
 # --- reads shared by views, tasks and the command ----------------------------------------------
 
 
-def certificate_renewal_due(
-    certificate: Certificate | None, moment: datetime | None = None
-) -> bool:
-    """Whether the holder may renew it: revoked, expired, superseded, or expiring within
-    settings.RENEWAL_WINDOW_DAYS."""
-    if certificate is None:
-        return False
-    moment = moment or timezone.now()
-    if certificate_status(certificate, moment) != STATUS_VALID:
-        return True
-    window = timedelta(days=settings.RENEWAL_WINDOW_DAYS)
-    return certificate.expires_at is not None and certificate.expires_at <= moment + window
-
-
-def renewal_due(*, user, course, moment: datetime | None = None, enrolment=None) -> bool:
-    """The person's latest cycle of the course is completed and its certificate is due.
-    `enrolment`: the current one when the caller has it already."""
-    if enrolment is None:
-        enrolment = Enrolment.objects.current().filter(user=user, course=course).first()
-    if enrolment is None or enrolment.completed_at is None:
-        return False
-    return certificate_renewal_due(_latest(user, course), moment)
-
-
-
-
-
-
-
-
-def certificates_filter(
-    queryset: QuerySet[Certificate],
-    *,
-    status: str = "",
-    expiring_within_days: int | None = None,
-    moment: datetime | None = None,
-) -> QuerySet[Certificate]:
-    moment = moment or timezone.now()
-    if status == STATUS_VALID:
-        queryset = queryset.valid_at(moment)
-    elif status == STATUS_EXPIRED:
-        queryset = queryset.filter(revoked_at__isnull=True, expires_at__lte=moment)
-    elif status == STATUS_REVOKED:
-        queryset = queryset.filter(revoked_at__isnull=False)
-    if expiring_within_days is not None:
-        queryset = queryset.valid_at(moment).filter(
-            expires_at__lte=moment + timedelta(days=expiring_within_days)
-        )
-    return queryset
-
-
 # --- writes ------------------------------------------------------------------------------------
-
-
-def _latest(user, course) -> Certificate | None:
-    return Certificate.objects.filter(user=user, course=course).order_by("-cycle").first()
 
 
 def _completed_after(user, course, moment: datetime) -> bool:
@@ -257,7 +157,7 @@ def _render_later(certificate_id: int) -> None:
 
 def _issue(*, user, course, session=None, actor=None) -> tuple[Certificate, bool]:
     with transaction.atomic():
-        latest = _latest(user, course)
+        latest = latest_certificate(user, course)
         if latest is not None:
             if certificate_status(latest) == STATUS_VALID:
                 # Still valid: only a renewal cycle completed since replaces it early.
@@ -324,7 +224,7 @@ def certificate_reissue(*, certificate: Certificate, actor) -> Certificate:
         raise ValidationError(
             _("Chỉ cấp lại chứng nhận đã bị thu hồi hoặc đã hết hạn."), code="still_valid"
         )
-    latest = _latest(certificate.user, certificate.course)
+    latest = latest_certificate(certificate.user, certificate.course)
     if latest.pk != certificate.pk:
         raise ValidationError(
             _("Chứng nhận này đã được thay thế bởi mã %(code)s.") % {"code": latest.code},
@@ -427,16 +327,6 @@ def certificate_mark_reminded(*, certificate_ids: Iterable[int]) -> int:
     return Certificate.objects.filter(
         pk__in=list(certificate_ids), expiry_reminder_sent_at__isnull=True
     ).update(expiry_reminder_sent_at=timezone.now())
-
-
-def certificates_due_reminder(*, days: int, moment: datetime | None = None) -> QuerySet:
-    moment = moment or timezone.now()
-    return (
-        Certificate.objects.valid_at(moment)
-        .filter(expires_at__lte=moment + timedelta(days=days), expiry_reminder_sent_at__isnull=True)
-        .exclude(Q(user__email="") | Q(user__is_active=False))
-        .select_related("user")
-    )
 
 
 def certificate_template_for(course: CoursePage) -> CertificateTemplate:
@@ -595,13 +485,6 @@ def certificate_render_pdf(*, certificate_id: int) -> Certificate:
         locked.rendered_site_url = site_url()
         locked.save(update_fields=["pdf", "rendered_site_url"])
     return locked
-
-
-def certificates_with_stale_links(*, since: datetime | None = None) -> QuerySet:
-    """Certificates whose stored PDF links to another address than the site's (or to an
-    unrecorded one: PDFs made before the address was recorded)."""
-    stale = Certificate.objects.exclude(pdf="").exclude(rendered_site_url=site_url())
-    return stale.filter(issued_at__gte=since) if since else stale
 
 
 def certificate_rerender_pdf(*, certificate_id: int, actor=None) -> Certificate:

@@ -56,12 +56,8 @@ def send_expiry_reminders(days: int = 30) -> int:
 
     Each certificate is marked after its message was accepted: a retry after an SMTP error
     mails only the holders not yet reminded."""
-    from courses.certificates.services import (
-        certificate_mark_reminded,
-        certificates_due_reminder,
-        renewal_url,
-        verify_url,
-    )
+    from courses.certificates.selectors import certificates_due_reminder
+    from courses.certificates.services import certificate_mark_reminded, renewal_url, verify_url
 
     sent = 0
     for certificate in certificates_due_reminder(days=days):

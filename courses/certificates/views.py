@@ -31,27 +31,27 @@ EDITION_LABELS = dict(Edition.choices)
 VERIFY_LIMIT_PER_MINUTE = getattr(settings, "CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
 # Lazy: the labels are built at import time but shown in the request's language.
 STATUS_LABELS = {
-    service.STATUS_VALID: gettext_lazy("Còn hiệu lực"),
-    service.STATUS_EXPIRED: gettext_lazy("Đã hết hạn"),
-    service.STATUS_REVOKED: gettext_lazy("Đã bị thu hồi"),
-    service.STATUS_SUPERSEDED: gettext_lazy("Đã được thay thế bởi phiên bản mới"),
+    selectors.STATUS_VALID: gettext_lazy("Còn hiệu lực"),
+    selectors.STATUS_EXPIRED: gettext_lazy("Đã hết hạn"),
+    selectors.STATUS_REVOKED: gettext_lazy("Đã bị thu hồi"),
+    selectors.STATUS_SUPERSEDED: gettext_lazy("Đã được thay thế bởi phiên bản mới"),
 }
 STATUS_BADGES = {
-    service.STATUS_VALID: "badge-ok",
-    service.STATUS_EXPIRED: "badge-warn",
-    service.STATUS_REVOKED: "badge-bad",
-    service.STATUS_SUPERSEDED: "badge-warn",
+    selectors.STATUS_VALID: "badge-ok",
+    selectors.STATUS_EXPIRED: "badge-warn",
+    selectors.STATUS_REVOKED: "badge-bad",
+    selectors.STATUS_SUPERSEDED: "badge-warn",
 }
 
 
 def _annotate(certificates, moment=None):
     moment = moment or timezone.now()
-    passed = service.supersessions(moment)
+    passed = selectors.supersessions(moment)
     rows = []
     for certificate in certificates:
-        status = service.certificate_status(certificate, moment, passed)
+        status = selectors.certificate_status(certificate, moment, passed)
         certificate.superseded_by = EDITION_LABELS.get(
-            service.superseded_by(certificate, passed), ""
+            selectors.superseded_by(certificate, passed), ""
         )
         certificate.status = status
         certificate.status_label = STATUS_LABELS[status]
@@ -222,7 +222,7 @@ def _filtered(request):
         code = service.normalise_code(filters["q"])
         queryset = queryset.filter(full_name__icontains=filters["q"]) | queryset.filter(code=code)
     expiring = filters["expiring"]
-    queryset = service.certificates_filter(
+    queryset = selectors.certificates_filter(
         queryset,
         status=filters["status"],
         expiring_within_days=expiring if expiring is not None and expiring >= 0 else None,

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.certificates import selectors as certificate_selectors
 from courses.certificates import services as certificate_service
 from courses.certificates.models import Certificate
 from courses.certificates.permissions import can_manage_certificates
@@ -236,7 +237,7 @@ def _certificate_row(certificate: Certificate, moment, passed: dict) -> dict:
         "course_title": certificate.course_title,
         "track": certificate.track,
         "edition": certificate.edition,
-        "status": certificate_service.certificate_status(certificate, moment, passed),
+        "status": certificate_selectors.certificate_status(certificate, moment, passed),
         "issued_at": certificate.issued_at,
         "expires_at": certificate.expires_at,
         "revoked_at": certificate.revoked_at,
@@ -258,7 +259,7 @@ def certificates(request, filters: Query[TrainingFilters]):
     )
     queryset = queryset.select_related(None).select_related("user", "course")
     moment = timezone.now()
-    passed = certificate_service.supersessions(moment)  # one query, not one per row
+    passed = certificate_selectors.supersessions(moment)  # one query, not one per row
     return page(
         queryset,
         cursor=filters.cursor,
@@ -284,7 +285,7 @@ def certificate_verify(request, code: str):
         raise Http404
     return {
         "code": certificate.code,
-        "status": certificate_service.certificate_status(certificate),
+        "status": certificate_selectors.certificate_status(certificate),
         "full_name": certificate.full_name,
         "course_title": certificate.course_title,
         "issued_at": certificate.issued_at,

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from courses.certificates.selectors import certificate_status
 from courses.certificates.services import certificate_issue, certificate_render_pdf
 from courses.certificates.tasks import send_expiry_reminders
 from courses.models import Certificate
@@ -68,7 +69,7 @@ def test_expiry_reminder_skips_far_expiry(hong_nhung, course, complete_course):
 
 def test_demo_certificates_step_is_idempotent(make_user, make_course, complete_course):
     from courses.certificates.demo import issue_demo_certificates
-    from courses.certificates.services import certificate_status
+
 
     course = make_course()
     for _ in range(3):

@@ -8,7 +8,7 @@ import pytest
 
 from django.utils import timezone
 
-from courses.certificates.services import (
+from courses.certificates.selectors import (
     STATUS_EXPIRED,
     STATUS_REVOKED,
     STATUS_VALID,

@@ -9,7 +9,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.certificates.services import certificate_issue, renewal_due
+from courses.certificates.selectors import renewal_due
+from courses.certificates.services import certificate_issue
 from courses.certificates.tasks import send_expiry_reminders
 from courses.learning.completion import completion_recompute
 from courses.learning.enrolment import EnrolmentNotAllowed, enrolment_renew

@@ -31,11 +31,11 @@ MODULES = {
     "roster": ("courses/learning/roster_reader.py", ["courses.learning.roster_reader.*"]),
     "text": ("lms/core/text.py", ["lms.core.text.*"]),
     "certificate-dates": (
-        "courses/certificates/services.py",
+        "courses/certificates/selectors.py",
         [
-            "courses.certificates.services.x_add_months__mutmut_*",
-            "courses.certificates.services.x_expiry_for__mutmut_*",
-            "courses.certificates.services.x_certificate_status__mutmut_*",
+            "courses.certificates.selectors.x_add_months__mutmut_*",
+            "courses.certificates.selectors.x_expiry_for__mutmut_*",
+            "courses.certificates.selectors.x_certificate_status__mutmut_*",
         ],
     ),
     "coverage-rollup": (

@@ -3,7 +3,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from courses.certificates.services import certificate_rerender_pdf, certificates_with_stale_links
+from courses.certificates.selectors import certificates_with_stale_links
+from courses.certificates.services import certificate_rerender_pdf
 from lms.core.dates import day_range_error
 from lms.core.links import site_url
 
