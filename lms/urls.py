@@ -33,6 +33,7 @@ urlpatterns = [
     # through to the Wagtail page tree below.
     path("courses/", include(("courses.urls.learning", "courses"))),
     path("quizzes/", include(("quizzes.urls", "quizzes"))),
+    path("scorm/", include(("courses.scorm.urls", "scorm"))),
     path("classes/", include(("courses.urls.classes", "classes"))),
     path("checkin/", include(("courses.urls.checkin", "checkin"))),
     path("certificates/", include(("courses.urls.certificates", "certificates"))),

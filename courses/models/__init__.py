@@ -19,6 +19,9 @@ from .classes import (
 from .learning import ActivityCompletion, Enrolment, EnrolmentSource, EnrolmentStatus
 from .pages import CourseActivity, CourseIndexPage, CoursePage, Edition, Language, LessonPage, Track
 
+# SCORM lessons keep their code in courses/scorm/; imported here so the app registers them.
+from courses.scorm.models import ScormAttempt, ScormLessonPage, ScormPackage  # noqa: E402, I001
+
 __all__ = [
     "ATTENDED_STATUSES",
     "CODE_ALPHABET",
@@ -41,6 +44,9 @@ __all__ = [
     "EnrolmentStatus",
     "Language",
     "LessonPage",
+    "ScormAttempt",
+    "ScormLessonPage",
+    "ScormPackage",
     "SessionReminder",
     "SessionStatus",
     "Track",
