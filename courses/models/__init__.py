@@ -18,9 +18,7 @@ from .classes import (
 )
 from .learning import ActivityCompletion, Enrolment, EnrolmentSource, EnrolmentStatus
 from .pages import CourseActivity, CourseIndexPage, CoursePage, Edition, Language, LessonPage, Track
-
-# SCORM lessons keep their code in courses/scorm/; imported here so the app registers them.
-from courses.scorm.models import ScormAttempt, ScormLessonPage, ScormPackage  # noqa: E402, I001
+from .scorm import ScormAttempt, ScormLessonPage, ScormPackage
 
 __all__ = [
     "ATTENDED_STATUSES",

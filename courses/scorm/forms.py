@@ -29,7 +29,8 @@ class ScormLessonPageForm(WagtailAdminPageForm):
             return None
         limits = scorm_limits()
         if upload.size > limits.max_uncompressed_bytes:
-            raise forms.ValidationError(PackageRefused("archive_too_large", size_params(limits)).message)
+            refusal = PackageRefused("archive_too_large", size_params(limits))
+            raise forms.ValidationError(refusal.message)
         data = upload.read()
         try:
             inspect_package(data, limits=limits)
@@ -46,4 +47,3 @@ class ScormLessonPageForm(WagtailAdminPageForm):
             user = getattr(self, "for_user", None)
             self.instance.package = scorm_package_import(data=data, actor=user)
         return super().save(commit=commit)
-

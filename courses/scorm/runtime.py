@@ -92,7 +92,7 @@ def _score(value: str, element: str, *, scaled: bool) -> Decimal | None:
 
 
 def is_done(version: str, state: dict) -> bool:
-    """"completed" or "passed" finishes the lesson (1.2 lesson_status; 2004 either status)."""
+    """ "completed" or "passed" finishes the lesson (1.2 lesson_status; 2004 either status)."""
     if version == "1.2":
         return state.get("lesson_status") in ("completed", "passed")
     return state.get("completion_status") == "completed" or state.get("success_status") == "passed"

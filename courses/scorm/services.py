@@ -120,7 +120,9 @@ def scorm_runtime_commit(*, user, page: ScormLessonPage, values: dict) -> Runtim
         attempt.save()
     completion = activity_mark_done(user=user, page=page) if done else None
     finished = completion is not None and completion.enrolment.completed_at is not None
-    return RuntimeResult(attempt=attempt, lesson_done=completion is not None, course_completed=finished)
+    return RuntimeResult(
+        attempt=attempt, lesson_done=completion is not None, course_completed=finished
+    )
 
 
 def attempt_state(attempt: ScormAttempt | None) -> dict:

@@ -38,7 +38,7 @@ from .package import is_safe_member_name
 from .permissions import may_play
 from .services import attempt_state, package_storage, scorm_runtime_commit
 
-TOKEN_SALT = "courses.scorm.launch"
+TOKEN_SALT = "courses.scorm.launch"  # noqa: S105 - a signing namespace, not a secret
 PACKAGE_CSP = "sandbox allow-scripts allow-forms"
 MAX_RUNTIME_BODY = 256 * 1024
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -64,9 +64,7 @@ def player_context(request, page: ScormLessonPage, *, can_read: bool) -> dict:
         "player": {
             "src": f"{src}?{launch.query}" if launch.query else src,
             "runtime_url": (
-                reverse("scorm:runtime", args=[page.pk])
-                if request.user.is_authenticated
-                else ""
+                reverse("scorm:runtime", args=[page.pk]) if request.user.is_authenticated else ""
             ),
             "version": page.package.version,
         }

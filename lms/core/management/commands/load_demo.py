@@ -9,6 +9,7 @@ from courses.demo import classes as classes_demo
 from courses.demo import learning as learning_demo
 from courses.demo import transitions as transitions_demo
 from courses.pdf.signing import write_self_signed_pair
+from courses.scorm import demo as scorm_demo
 from lms.accounts import demo as accounts_demo
 from lms.core import demo as core_demo
 from lms.coverage import demo as coverage_demo
@@ -22,6 +23,7 @@ STEP_GROUPS = [
     certificates_demo.STEPS,
     transitions_demo.STEPS,
     coverage_demo.STEPS,
+    scorm_demo.STEPS,  # last: the earlier steps' learners were made without this lesson
 ]
 
 
