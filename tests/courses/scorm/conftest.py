@@ -29,7 +29,8 @@ MANIFEST_2004 = """<?xml version="1.0" encoding="UTF-8"?>
     <resource identifier="shared" type="webcontent" adlcp:scormType="asset" href="shared/a.css">
       <file href="shared/a.css"/>
     </resource>
-    <resource identifier="sco-res" type="webcontent" adlcp:scormType="sco" href="content/start.html">
+    <resource identifier="sco-res" type="webcontent" adlcp:scormType="sco"
+              href="content/start.html">
       <file href="content/start.html"/>
     </resource>
   </resources>

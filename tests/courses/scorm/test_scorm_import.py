@@ -116,9 +116,7 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))
-def test_hostile_package_is_refused_and_nothing_is_written(
-    case, tmp_path, course, private_storage
-):
+def test_hostile_package_is_refused_and_nothing_is_written(case, tmp_path, course, private_storage):
     members, links, message = HOSTILE[case]
     data = b"PK\x03\x04 not really" if members is None else build_zip(members, symlinks=links)
     with pytest.raises(CommandError, match=re.escape(message)):
