@@ -20,11 +20,15 @@
     return false;
   }
 
-  function showDone() {
+  function showStatus(text, className) {
     if (!status) return;
-    status.hidden = false;
-    status.textContent = status.getAttribute("data-done-label");
-    player.setAttribute("data-scorm-done", "1");
+    status.textContent = text;
+    status.className = className;
+  }
+
+  function showDone() {
+    showStatus(status && status.getAttribute("data-done-label"), "badge badge-ok");
+    if (status) status.setAttribute("data-done", "1");
   }
 
   function save(values, keepalive) {
@@ -38,10 +42,7 @@
       .then(function (response) { return response.json(); })
       .then(function (answer) {
         if (answer && answer.lesson_done) showDone();
-        if (answer && !answer.ok && status) {
-          status.hidden = false;
-          status.textContent = answer.error;
-        }
+        if (answer && !answer.ok) showStatus(answer.error, "badge badge-warn");
       })
       .catch(function () { /* the next commit sends the latest values again */ });
   }
