@@ -12,6 +12,7 @@ the lesson page itself was served to someone allowed to read it, and checked aga
 lesson page, whose script posts to `runtime_commit` with the person's session and CSRF token.
 """
 
+import codecs
 import json
 import mimetypes
 import re
@@ -43,6 +44,7 @@ PACKAGE_CSP = "sandbox allow-scripts allow-forms"
 MAX_RUNTIME_BODY = 256 * 1024
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _HEAD = re.compile(rb"<head\b[^>]*>", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 def launch_token(*, user, page: ScormLessonPage) -> str:
@@ -114,8 +116,9 @@ def package_file(request, token: str, path: str):
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     if content_type in HTML_TYPES:
         with handle:
-            body = _with_api_shim(request, handle.read(), user=user, page=page)
-        response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+            original = handle.read()
+        body = _with_api_shim(request, original, user=user, page=page)
+        response = HttpResponse(body, content_type=f"{content_type}; charset={_charset(original)}")
         response["Cache-Control"] = "private, no-store"
     else:
         response = FileResponse(handle, content_type=content_type)
@@ -131,8 +134,25 @@ def _sandboxed(response):
     return response
 
 
+def _charset(html: bytes) -> str:
+    """The page's own encoding (older Vietnamese packages use windows-1258), sent in the header
+    because the script added to <head> may push its <meta charset> past the first 1024 bytes."""
+    if html.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
+    match = _META_CHARSET.search(html[:4096])
+    if match:
+        name = match.group(1).decode("ascii").lower()
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            return "utf-8"
+        return name
+    return "utf-8"
+
+
 def _with_api_shim(request, html: bytes, *, user, page: ScormLessonPage) -> bytes:
-    """The page with the runtime API script first in <head>, carrying the launch values."""
+    """The page with the runtime API script first in <head>, carrying the launch values (in
+    ASCII, so the tag reads the same in whatever encoding the page is written)."""
     version = page.package.version
     attempt = None
     if user.is_authenticated:
@@ -148,7 +168,7 @@ def _with_api_shim(request, html: bytes, *, user, page: ScormLessonPage) -> byte
         f'<script src="{escape(static("courses/scorm/api.js"))}" '
         f'data-scorm-version="{escape(version)}" '
         f'data-scorm-parent="{escape(f"{origin.scheme}://{origin.netloc}")}" '
-        f'data-scorm-values="{escape(json.dumps(values, ensure_ascii=False))}"></script>'
+        f'data-scorm-values="{escape(json.dumps(values))}"></script>'
     ).encode()
     match = _HEAD.search(html[:65536])
     if match is None:

@@ -25,8 +25,8 @@ def _player_src(client, lesson) -> str:
     return html.unescape(match.group(1))
 
 
-def _launch_values(response) -> dict:
-    match = re.search(r'data-scorm-values="([^"]*)"', response.content.decode())
+def _launch_values(response, encoding="utf-8") -> dict:
+    match = re.search(r'data-scorm-values="([^"]*)"', response.content.decode(encoding))
     return json.loads(html.unescape(match.group(1)))
 
 
@@ -112,7 +112,7 @@ def test_commit_persists_and_completed_marks_the_lesson_done(
     assert ActivityCompletion.objects.filter(page_id=scorm_lesson.pk).count() == 1
     enrolment = Enrolment.objects.get(user=enrolled_trainee)
     assert enrolment.completed_at is not None  # the SCORM lesson was the course's only activity
-    assert "data-scorm-status data-done-label" in client.get(scorm_lesson.url).content.decode()
+    assert 'class="badge badge-ok" data-done="1"' in client.get(scorm_lesson.url).content.decode()
 
 
 def test_resume_restores_suspend_data_and_location(client, enrolled_trainee, scorm_lesson):
@@ -210,3 +210,26 @@ def test_expired_launch_token_is_refused(client, enrolled_trainee, scorm_lesson,
     src = _player_src(client, scorm_lesson)
     settings.SCORM_LAUNCH_MAX_AGE = -1
     assert Client().get(src).status_code == 404
+
+
+def test_pages_keep_their_own_encoding(client, trainee, make_course):
+    from courses.scorm.services import scorm_lesson_import
+    from courses.services.enrolment import enrolment_create
+
+    from .conftest import MANIFEST_2004, build_zip
+
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1258">'
+        "<title>Bai</title></head><body>Café</body></html>"
+    ).encode("cp1258")
+    data = build_zip(
+        {"imsmanifest.xml": MANIFEST_2004, "shared/a.css": "", "content/start.html": page}
+    )
+    course = make_course(lessons=0)
+    lesson = scorm_lesson_import(data=data, parent=course)
+    enrolment_create(user=trainee, course=course, source="self")
+    client.force_login(trainee)
+    response = client.get(_player_src(client, lesson))
+    assert response.headers["Content-Type"] == "text/html; charset=windows-1258"
+    assert response.content.decode("cp1258").endswith("<body>Café</body></html>")
+    assert _launch_values(response, "cp1258")["cmi.learner_name"] == trainee.full_name
