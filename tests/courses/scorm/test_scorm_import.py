@@ -172,12 +172,28 @@ def _upload(data: bytes):
 def test_editor_uploads_a_package_in_the_wagtail_admin(client, editor, course, private_storage):
     client.force_login(editor)
     url = f"/admin/pages/add/courses/scormlessonpage/{course.pk}/"
-    assert b'name="package_upload"' in client.get(url).content
+    form = client.get(url).content
+    assert b'name="package_upload"' in form and b'enctype="multipart/form-data"' in form
     response = client.post(url, _admin_form("Đánh giá nội bộ", _upload(scorm_2004_zip())))
     assert response.status_code == 302, response.content[:2000]
     lesson = ScormLessonPage.objects.child_of(course).get()
     assert lesson.live and lesson.package.version == "2004"
     assert _files(private_storage)
+
+
+def test_editor_keeps_or_replaces_the_package_when_editing(client, editor, scorm_lesson):
+    client.force_login(editor)
+    url = f"/admin/pages/{scorm_lesson.pk}/edit/"
+    first = scorm_lesson.package
+    response = client.post(url, _admin_form("Ôn tập", slug=scorm_lesson.slug))
+    assert response.status_code == 302
+    scorm_lesson.refresh_from_db()
+    assert scorm_lesson.title == "Ôn tập" and scorm_lesson.package == first
+    upload = _upload(scorm_2004_zip())
+    response = client.post(url, _admin_form("Ôn tập", upload, slug=scorm_lesson.slug))
+    assert response.status_code == 302
+    scorm_lesson.refresh_from_db()
+    assert scorm_lesson.package != first and scorm_lesson.package.version == "2004"
 
 
 def test_admin_refuses_a_hostile_upload_with_its_reason(client, editor, course, private_storage):
