@@ -34,7 +34,6 @@ from lms.core.audit import (
     deletion_events,
     editable_snapshot,
 )
-from lms.core.exports import SafeSpreadsheetExportMixin
 from lms.core.models import AuditEvent
 
 
@@ -164,7 +163,7 @@ class AuditEventFilterSet(WagtailFilterSet):
         )
 
 
-class AuditLogView(SafeSpreadsheetExportMixin, ReportView):
+class AuditLogView(ReportView):
     page_title = _("Nhật ký thay đổi")
     header_icon = "history"
     index_url_name = "audit_log"
