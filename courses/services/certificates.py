@@ -42,6 +42,7 @@ from courses.models import (
     Enrolment,
     EnrolmentStatus,
 )
+from courses.pdf import offline_proof
 from courses.pdf.certificate import CertificateLayout, render_certificate
 from courses.pdf.signing import check_signed_pdf, sign_pdf
 from courses.services.completion import completion_evaluate
@@ -569,6 +570,7 @@ def certificate_pdf_bytes(certificate: Certificate, template: CertificateTemplat
         code=certificate.code,
         display_code=format_code(certificate.code),
         verify_url=verify_url(certificate.code),
+        qr_content=offline_proof.qr_url(certificate, verify_url(certificate.code)),
     )
     return sign_pdf(data)
 
