@@ -46,6 +46,7 @@ from courses.pdf import offline_proof
 from courses.pdf.certificate import CertificateLayout, render_certificate
 from courses.pdf.signing import check_signed_pdf, sign_pdf
 from courses.services.completion import completion_evaluate
+from courses.signals import send_learning_recorded
 from lms.accounts import roles
 from lms.core.audit import audit_record
 from lms.core.links import site_url
@@ -264,6 +265,7 @@ def _create(*, user, course, cycle: int, session=None, replaces=None) -> Certifi
                 return None
             continue  # the code collided with another certificate's: draw again
         transaction.on_commit(lambda pk=certificate.pk: _render_later(pk))
+        send_learning_recorded("certificate", [certificate.pk])
         return certificate
     raise RuntimeError("could not draw a free certificate code")
 
