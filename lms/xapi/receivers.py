@@ -2,6 +2,7 @@
 
 import logging
 
+from django.db import transaction
 from django.dispatch import receiver
 
 from courses.signals import course_completed, learning_recorded
@@ -31,12 +32,13 @@ def queue_statements(kind: str, ids: list) -> int:
 
 @receiver(learning_recorded, dispatch_uid="xapi.learning_recorded")
 def send_learning_record(sender, kind, ids, **kwargs):
-    # Sent on commit already (courses.signals.send_learning_recorded).
+    # Sent inside the recording transaction: the statements leave once it commits.
     if client.configured():
-        queue_statements(kind, ids)
+        transaction.on_commit(lambda: queue_statements(kind, ids))
 
 
 @receiver(course_completed, dispatch_uid="xapi.course_completed")
 def send_course_completion(sender, enrolment, **kwargs):
+    # Sent on commit already (courses.services.completion).
     if client.configured():
         queue_statements("course", [enrolment.pk])

@@ -3,25 +3,10 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from lms.core.dates import day_range_error
+from lms.core.dates import command_date
 from lms.xapi import client
 from lms.xapi.receivers import queue_statements
 from lms.xapi.selectors import records_between
-
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
-
-
-def parse_day(option: str, value: str) -> dt.date:
-    for date_format in DATE_FORMATS:
-        try:
-            day = dt.datetime.strptime(value.strip(), date_format).date()
-        except ValueError:
-            continue
-        error = day_range_error(day)
-        if error:
-            raise CommandError(f"--{option} {value}: {error}")
-        return day
-    raise CommandError(f"--{option} {value!r}: not a date (use dd/mm/yyyy or YYYY-MM-DD)")
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -42,8 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args, since, until, **options):
         if not client.configured():
             raise CommandError("XAPI_ENDPOINT is not set: there is no LRS to send to.")
-        first = parse_day("since", since)
-        last = parse_day("until", until) if until else timezone.localdate()
+        first = command_date("since", since)
+        last = command_date("until", until) or timezone.localdate()
         if first > last:
             raise CommandError("--since is after --until")
         records = records_between(_start_of(first), _start_of(last + dt.timedelta(days=1)))
