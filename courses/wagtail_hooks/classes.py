@@ -71,20 +71,14 @@ class ClassSessionPermissionPolicy(ModelPermissionPolicy):
 
 
 class ClassSessionAdminForm(WagtailAdminModelForm):
-    """A trainer chooses among the classes they teach, and cannot move a session elsewhere."""
+    """A trainer chooses among the classes they teach, and cannot move a session elsewhere.
+    (A session ending before it starts is refused by the model's own `clean`.)"""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None and "training_class" in self.fields:
             classes = class_services.classes_scheduled_by(self.for_user)
             self.fields["training_class"].queryset = classes
-
-    def clean(self):
-        cleaned = super().clean()
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("Giờ kết thúc phải sau giờ bắt đầu."))
-        return cleaned
 
 
 class OwnSessionMixin:
