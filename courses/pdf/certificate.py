@@ -194,8 +194,10 @@ def render_certificate(
     code: str,
     display_code: str,
     verify_url: str,
+    qr_content: str = "",
 ) -> bytes:
-    """One certificate as PDF bytes. Dates arrive formatted (dd/mm/yyyy)."""
+    """One certificate as PDF bytes. Dates arrive formatted (dd/mm/yyyy). The QR code holds
+    `qr_content` (the verify address with a signed payload), or else `verify_url`."""
     regular, bold = register_fonts()
     language = "en" if language == "en" else "vi"
     labels = LABELS[language]
@@ -280,7 +282,7 @@ def render_certificate(
     c.drawString(left, 30 * mm, f"{labels['scan']} {verify_url}")
 
     qr_size = 34 * mm
-    _draw_qr(c, verify_url, centre - qr_size / 2, 22 * mm, qr_size)
+    _draw_qr(c, qr_content or verify_url, centre - qr_size / 2, 22 * mm, qr_size)
 
     right = PAGE_WIDTH - 70 * mm
     c.setFillColorRGB(0, 0, 0)

@@ -29,6 +29,7 @@ from courses.models import (
     TrainingClass,
 )
 from courses.services.classes import CLASS_ADMIN_ROLES, is_class_admin, session_for_trainer
+from courses.signals import send_learning_recorded
 from lms.core.audit import audit_record, audit_record_many
 from lms.core.models import AuditEvent
 from lms.core.queue import enqueue
@@ -283,6 +284,7 @@ def attendance_mark(
             result.kept += _not_as_wanted(session, lost, marks)
         if saved:
             _after_attendance_change(session)
+            send_learning_recorded("attendance", [[session.pk, user_id] for user_id in saved])
     result.kept = _sorted(result.kept)
     return result
 
@@ -572,6 +574,7 @@ def _record(*, session, user, status, method, actor) -> tuple[Attendance, dict]:
         after={**_snapshot(status, attendance.note, method), "user": user.pk},
     )
     _after_attendance_change(session)
+    send_learning_recorded("attendance", [[session.pk, user.pk]])
     return attendance, before
 
 

@@ -42,9 +42,11 @@ from courses.models import (
     Enrolment,
     EnrolmentStatus,
 )
+from courses.pdf import offline_proof
 from courses.pdf.certificate import CertificateLayout, render_certificate
 from courses.pdf.signing import check_signed_pdf, sign_pdf
 from courses.services.completion import completion_evaluate
+from courses.signals import send_learning_recorded
 from lms.accounts import roles
 from lms.core.audit import audit_record
 from lms.core.links import site_url
@@ -263,6 +265,7 @@ def _create(*, user, course, cycle: int, session=None, replaces=None) -> Certifi
                 return None
             continue  # the code collided with another certificate's: draw again
         transaction.on_commit(lambda pk=certificate.pk: _render_later(pk))
+        send_learning_recorded("certificate", [certificate.pk])
         return certificate
     raise RuntimeError("could not draw a free certificate code")
 
@@ -569,6 +572,7 @@ def certificate_pdf_bytes(certificate: Certificate, template: CertificateTemplat
         code=certificate.code,
         display_code=format_code(certificate.code),
         verify_url=verify_url(certificate.code),
+        qr_content=offline_proof.qr_url(certificate, verify_url(certificate.code)),
     )
     return sign_pdf(data)
 

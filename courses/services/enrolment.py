@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from courses.formats.roster import read_roster
 from courses.models import CoursePage, Enrolment, EnrolmentSource, EnrolmentStatus
+from courses.signals import send_learning_recorded
 from lms.accounts import roles
 from lms.core import spreadsheets
 from lms.core.audit import audit_record, audit_record_many
@@ -111,6 +112,7 @@ def _get_or_create(*, user, course, source, actor) -> tuple[Enrolment, bool]:
         audit_record(
             actor=actor or user, verb="enrolment.created", obj=enrolment, after={"source": source}
         )
+        send_learning_recorded("enrolment", [enrolment.pk])
     elif enrolment.status == EnrolmentStatus.WITHDRAWN:
         enrolment.status = (
             EnrolmentStatus.COMPLETED if enrolment.completed_at else EnrolmentStatus.ACTIVE
@@ -199,6 +201,7 @@ def enrolment_renew(*, user, course: CoursePage, actor=None) -> Enrolment:
         before={"cycle": current.cycle},
         after={"cycle": renewed.cycle},
     )
+    send_learning_recorded("enrolment", [renewed.pk])
     return renewed
 
 
@@ -404,4 +407,5 @@ def enrolments_bulk_ensure(
                     for e in group
                 ],
             )
+    send_learning_recorded("enrolment", [enrolments[user.pk].pk for user in new_users])
     return [enrolments[pk] for pk in user_ids]

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from wagtail.models import Page
 
 from courses.models import ActivityCompletion, CoursePage, Enrolment, EnrolmentStatus
+from courses.signals import send_learning_recorded
 
 from .completion import completion_evaluate
 
@@ -32,9 +33,11 @@ def activity_mark_done(*, user, page: Page) -> ActivityCompletion | None:
         return None
     try:
         with transaction.atomic():
-            completion, _created = ActivityCompletion.objects.get_or_create(
+            completion, created = ActivityCompletion.objects.get_or_create(
                 enrolment=enrolment, page_id=page.pk
             )
+        if created:
+            send_learning_recorded("activity", [completion.pk])
     except IntegrityError:
         # A concurrent request recorded the same activity between our read and insert.
         completion = ActivityCompletion.objects.get(enrolment=enrolment, page_id=page.pk)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Certificate, ClassSession, CoursePage, Edition
+from courses.pdf.offline_proof import PARAMETER as PROOF_PARAMETER
+from courses.pdf.offline_proof import verify_page_proof
 from courses.pdf.signing import signer_names, signing_certificate_pem
 from courses.services import certificates as service
 from courses.services.ratelimit import rate_limit_exceeded
@@ -168,6 +170,7 @@ def verify_detail(request, code):
         )
     (certificate,) = _annotate([certificate])
     context = {"certificate": certificate, "signer": signer_names()}
+    context["offline_proof"] = verify_page_proof(request.GET.get(PROOF_PARAMETER), certificate)
     if request.method == "POST":
         context.update(_check_upload(request, certificate))
     return render(request, "courses/certificates/verify_detail.html", context)

@@ -280,6 +280,7 @@ def coverage_by_agency(
     frame["own_target"] = own_targets.astype("int64")
     own_certified = own["certified"] if "certified" in own else pd.Series(dtype="int64")
     frame["own_certified"] = own_certified.reindex(frame.index).fillna(0).astype("int64")
+    frame["merged_into"] = successor_names(tree, frame.index)
     frame = _with_coverage(frame)
     if scope is not None:
         frame = frame[frame.index.isin(scope)]
@@ -302,6 +303,13 @@ def _own_targets(headcounts: pd.Series, filters: CoverageFilter) -> pd.Series:
         return headcounts
     planned = pd.Series(plans, dtype="int64").reindex(headcounts.index)
     return planned.fillna(headcounts).astype("int64")
+
+
+def successor_names(tree: AgencyTree, index) -> pd.Series:
+    """The name of the agency each one merged into, "" for an agency that has not merged."""
+    merged_into = tree.agencies.loc[index, "merged_into_id"].dropna().astype("int64")
+    names = merged_into.map(tree.agencies["name"])
+    return names.reindex(index).fillna("").astype(str)
 
 
 def _with_coverage(frame: pd.DataFrame) -> pd.DataFrame:
@@ -436,6 +444,8 @@ def coverage_from_snapshots(
     frame["expiring"] = 0
     frame["own_target"] = agencies["target_headcount"].astype("int64")
     frame["own_certified"] = frame["certified"]
+    # A month stored before a merger lists the agency that has merged since: say where it went.
+    frame["merged_into"] = successor_names(tree, frame.index)
     frame = _with_coverage(frame)
     if scope is not None:
         frame = frame[frame.index.isin(scope)]

@@ -76,6 +76,7 @@ def coverage_rows(frame) -> list[dict]:
                 "id": agency_id,
                 "code": row.code,
                 "name": row.name,
+                "merged_into": getattr(row, "merged_into", ""),
                 "kind": KIND_LABELS.get(row.kind, row.kind),
                 "parent": row.parent,
                 "target": row.target,

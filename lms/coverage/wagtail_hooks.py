@@ -16,7 +16,6 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from lms.accounts import roles
 from lms.accounts.admin_views import can_manage_directory
-from lms.core.exports import SafeSpreadsheetExportMixin
 from lms.core.spreadsheet_import import SpreadsheetImportView
 
 from . import selectors
@@ -33,7 +32,7 @@ def _may_see(user) -> bool:
     )
 
 
-class CoverageReportView(SafeSpreadsheetExportMixin, ReportView):
+class CoverageReportView(ReportView):
     page_title = _("Độ bao phủ đào tạo")
     header_icon = "table"
     index_url_name = "coverage_report"

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "lms.core",
     "lms.coverage",
     "lms.api",
+    "lms.xapi",
     "courses",
     "quizzes",
     "wagtail.contrib.forms",
@@ -300,6 +301,15 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 WAGTAIL_SITE_NAME = "Đào tạo ISO 9001"
+# xAPI: learning records are sent as statements to this LRS endpoint (e.g.
+# https://lrs.example.vn/data/xAPI) when set; credentials as HTTP Basic (username/password) or a
+# whole Authorization header value (XAPI_AUTH). Empty: nothing is sent.
+XAPI_ENDPOINT = env("XAPI_ENDPOINT", default="")
+XAPI_USERNAME = env("XAPI_USERNAME", default="")
+XAPI_PASSWORD = env("XAPI_PASSWORD", default="")
+XAPI_AUTH = env("XAPI_AUTH", default="")
+XAPI_TIMEOUT = env.float("XAPI_TIMEOUT", default=10.0)
+
 # Links in e-mails, PDFs and QR codes: SITE_URL when set (production requires a public https
 # address), else the default Wagtail Site's address (lms.core.links.site_url).
 SITE_URL = env("SITE_URL", default="")
@@ -308,7 +318,8 @@ WAGTAIL_I18N_ENABLED = False
 # The editor script writes ASCII slugs; VietnameseSlugPage fixes its "dj" for đ on save.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "md", "txt", "zip"]
+# mp4/webm: the lesson video block plays self-hosted videos from the document library.
+WAGTAILDOCS_EXTENSIONS = "pdf docx doc xlsx xls pptx odt ods md txt zip mp4 webm".split()
 # The admin fetches nothing from the internet (closed provincial intranets): no Gravatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Video players lessons may embed; the Content-Security-Policy allows them in frame-src.
