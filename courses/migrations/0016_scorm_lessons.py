@@ -6,70 +6,182 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0015_trainers_schedule_sessions_in_the_admin'),
-        ('wagtailcore', '0098_apitoken'),
+        ("courses", "0015_trainers_schedule_sessions_in_the_admin"),
+        ("wagtailcore", "0098_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ScormPackage',
+            name="ScormPackage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=255, verbose_name='tiêu đề')),
-                ('version', models.CharField(choices=[('1.2', 'SCORM 1.2'), ('2004', 'SCORM 2004')], max_length=8, verbose_name='phiên bản SCORM')),
-                ('launch', models.CharField(max_length=1000, verbose_name='trang mở bài')),
-                ('sha256', models.CharField(max_length=64, unique=True, verbose_name='mã băm SHA-256')),
-                ('size_bytes', models.PositiveBigIntegerField(default=0, verbose_name='dung lượng giải nén (byte)')),
-                ('file_count', models.PositiveIntegerField(default=0, verbose_name='số tệp')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tải lên lúc')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người tải lên')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=255, verbose_name="tiêu đề")),
+                (
+                    "version",
+                    models.CharField(
+                        choices=[("1.2", "SCORM 1.2"), ("2004", "SCORM 2004")],
+                        max_length=8,
+                        verbose_name="phiên bản SCORM",
+                    ),
+                ),
+                ("launch", models.CharField(max_length=1000, verbose_name="trang mở bài")),
+                (
+                    "sha256",
+                    models.CharField(max_length=64, unique=True, verbose_name="mã băm SHA-256"),
+                ),
+                (
+                    "size_bytes",
+                    models.PositiveBigIntegerField(
+                        default=0, verbose_name="dung lượng giải nén (byte)"
+                    ),
+                ),
+                ("file_count", models.PositiveIntegerField(default=0, verbose_name="số tệp")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tải lên lúc")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người tải lên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gói SCORM',
-                'verbose_name_plural': 'gói SCORM',
+                "verbose_name": "gói SCORM",
+                "verbose_name_plural": "gói SCORM",
             },
         ),
         migrations.CreateModel(
-            name='ScormLessonPage',
+            name="ScormLessonPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('is_required', models.BooleanField(default=True, verbose_name='bắt buộc để hoàn thành khóa')),
-                ('intro', models.TextField(blank=True, verbose_name='giới thiệu')),
-                ('estimated_minutes', models.PositiveSmallIntegerField(default=20, verbose_name='thời gian ước tính (phút)')),
-                ('package', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='pages', to='courses.scormpackage', verbose_name='gói SCORM')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "is_required",
+                    models.BooleanField(default=True, verbose_name="bắt buộc để hoàn thành khóa"),
+                ),
+                ("intro", models.TextField(blank=True, verbose_name="giới thiệu")),
+                (
+                    "estimated_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=20, verbose_name="thời gian ước tính (phút)"
+                    ),
+                ),
+                (
+                    "package",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pages",
+                        to="courses.scormpackage",
+                        verbose_name="gói SCORM",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bài học SCORM',
+                "verbose_name": "bài học SCORM",
             },
-            bases=('wagtailcore.page', models.Model),
+            bases=("wagtailcore.page", models.Model),
         ),
         migrations.CreateModel(
-            name='ScormAttempt',
+            name="ScormAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lesson_status', models.CharField(blank=True, max_length=20, verbose_name='trạng thái (SCORM 1.2)')),
-                ('completion_status', models.CharField(blank=True, max_length=20, verbose_name='hoàn thành (SCORM 2004)')),
-                ('success_status', models.CharField(blank=True, max_length=20, verbose_name='kết quả (SCORM 2004)')),
-                ('score_raw', models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True, verbose_name='điểm')),
-                ('score_min', models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True)),
-                ('score_max', models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True)),
-                ('score_scaled', models.DecimalField(blank=True, decimal_places=5, max_digits=6, null=True)),
-                ('location', models.CharField(blank=True, max_length=1000, verbose_name='vị trí')),
-                ('suspend_data', models.TextField(blank=True, verbose_name='dữ liệu tạm dừng')),
-                ('exit', models.CharField(blank=True, max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='hoàn thành lúc')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scorm_attempts', to=settings.AUTH_USER_MODEL, verbose_name='người học')),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attempts', to='courses.scormlessonpage', verbose_name='bài')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "lesson_status",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="trạng thái (SCORM 1.2)"
+                    ),
+                ),
+                (
+                    "completion_status",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="hoàn thành (SCORM 2004)"
+                    ),
+                ),
+                (
+                    "success_status",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="kết quả (SCORM 2004)"
+                    ),
+                ),
+                (
+                    "score_raw",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=12, null=True, verbose_name="điểm"
+                    ),
+                ),
+                (
+                    "score_min",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True),
+                ),
+                (
+                    "score_max",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True),
+                ),
+                (
+                    "score_scaled",
+                    models.DecimalField(blank=True, decimal_places=5, max_digits=6, null=True),
+                ),
+                ("location", models.CharField(blank=True, max_length=1000, verbose_name="vị trí")),
+                ("suspend_data", models.TextField(blank=True, verbose_name="dữ liệu tạm dừng")),
+                ("exit", models.CharField(blank=True, max_length=20)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "completed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="hoàn thành lúc"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scorm_attempts",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người học",
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attempts",
+                        to="courses.scormlessonpage",
+                        verbose_name="bài",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lượt học SCORM',
-                'verbose_name_plural': 'lượt học SCORM',
-                'constraints': [models.UniqueConstraint(fields=('user', 'page'), name='scorm_attempt_unique')],
+                "verbose_name": "lượt học SCORM",
+                "verbose_name_plural": "lượt học SCORM",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "page"), name="scorm_attempt_unique")
+                ],
             },
         ),
     ]
