@@ -19,6 +19,7 @@ from lms.accounts import roles
 from lms.accounts.models import Agency, AgencyKind
 from lms.core.storage import private_file_response
 
+from . import cache as coverage_cache
 from . import charts, exports, reports, selectors, services
 from .forms import CoverageFilterForm
 from .models import CoverageExport, ExportStatus
@@ -37,13 +38,19 @@ STATUS_LABELS = {
 }
 
 
-def coverage_scope(user, tree: selectors.AgencyTree) -> set[int] | None:
-    """None = the whole province; otherwise the agency ids the user may see."""
+def _scope_root(user) -> int | None:
+    """None = the whole province; otherwise the agency whose subtree the user may see."""
     if roles.has_role(user, roles.DOST_OFFICER) or roles.has_role(user, roles.EDITOR):
         return None
     if roles.has_role(user, roles.SECRETARY) and user.agency_id:
-        return tree.subtree(user.agency_id)
+        return user.agency_id
     raise PermissionDenied
+
+
+def coverage_scope(user, tree: selectors.AgencyTree) -> set[int] | None:
+    """None = the whole province; otherwise the agency ids the user may see."""
+    root = _scope_root(user)
+    return None if root is None else tree.subtree(root)
 
 
 def _narrow_to_agency(tree, scope, code):
@@ -134,13 +141,23 @@ def _filtered_report(request, form, tree, scope):
 @login_required
 @require_GET
 def dashboard(request):
-    tree = selectors.load_agency_tree()
-    scope = coverage_scope(request.user, tree)
+    root = _scope_root(request.user)
     # Always bound: with no parameters every filter is optional and the form is valid.
     form = CoverageFilterForm(request.GET, months=selectors.snapshot_months())
     context = {"form": form, "threshold": selectors.DEFAULT_THRESHOLD_PCT}
     if not form.is_valid():
         return render(request, "coverage/dashboard.html", context, status=400)
+    key = coverage_cache.report_key("province" if root is None else f"agency-{root}", request.GET)
+    context.update(coverage_cache.cached_report(key, lambda: _dashboard_report(request, form)))
+    context["show_all_query"] = _with_all(request.GET)
+    context["query"] = request.GET.urlencode()
+    return render(request, "coverage/dashboard.html", context)
+
+
+def _dashboard_report(request, form) -> dict:
+    """Everything the dashboard shows below the filters; the same for everyone in a scope."""
+    tree = selectors.load_agency_tree()
+    scope = coverage_scope(request.user, tree)
     filters, scope, agency_id, frame = _filtered_report(request, form, tree, scope)
     totals = selectors.coverage_totals(frame, tree, scope)
     if filters.kind:
@@ -156,44 +173,39 @@ def dashboard(request):
     gap_limit = None if show_all else GAP_ROWS
     top = [agency_id] if agency_id else _top_ids(tree, scope)
     trend = selectors.coverage_trend(track=filters.track, agency_ids=top)
-    context.update(
-        {
-            "threshold": threshold,
-            "totals": totals,
-            "rows": _linked(coverage_rows(frame.iloc[:table_limit]), filters.track, threshold),
-            "rows_total": len(frame),
-            "gaps": {
-                name: _linked(coverage_rows(rows.iloc[:gap_limit]), filters.track, threshold)
-                for name, rows in gaps.items()
-            },
-            "gap_counts": {name: len(rows) for name, rows in gaps.items()},
-            "role_gaps": [
-                (gap, [TRACK_LABELS.get(track, track) for track in gap.missing])
-                for gap in selectors.role_gaps(filters, tree, scope)
-            ],
-            "show_all": show_all,
-            "show_all_query": _with_all(request.GET),
-            "expiry_days": selectors.EXPIRY_WARNING_DAYS,
-            "kind_chart": charts.bar_chart(
-                selectors.coverage_by_kind(frame),
-                title=_("Độ bao phủ theo loại đơn vị"),
-                chart_id="kind-chart",
-                label_heading=_("Loại đơn vị"),
-            ),
-            "trend_chart": charts.line_chart(
-                [(m.strftime("%m/%y"), pct) for m, pct in trend],
-                title=_("Độ bao phủ theo tháng"),
-                chart_id="trend-chart",
-                label_heading=_("Tháng"),
-            )
-            if trend
-            else None,
-            "track_label": TRACK_LABELS.get(filters.track, ""),
-            "period": reports.period_text(filters, month=form.cleaned_data.get("month")),
-            "query": request.GET.urlencode(),
-        }
-    )
-    return render(request, "coverage/dashboard.html", context)
+    return {
+        "threshold": threshold,
+        "totals": totals,
+        "rows": _linked(coverage_rows(frame.iloc[:table_limit]), filters.track, threshold),
+        "rows_total": len(frame),
+        "gaps": {
+            name: _linked(coverage_rows(rows.iloc[:gap_limit]), filters.track, threshold)
+            for name, rows in gaps.items()
+        },
+        "gap_counts": {name: len(rows) for name, rows in gaps.items()},
+        "role_gaps": [
+            (gap, [TRACK_LABELS.get(track, track) for track in gap.missing])
+            for gap in selectors.role_gaps(filters, tree, scope)
+        ],
+        "show_all": show_all,
+        "expiry_days": selectors.EXPIRY_WARNING_DAYS,
+        "kind_chart": charts.bar_chart(
+            selectors.coverage_by_kind(frame),
+            title=_("Độ bao phủ theo loại đơn vị"),
+            chart_id="kind-chart",
+            label_heading=_("Loại đơn vị"),
+        ),
+        "trend_chart": charts.line_chart(
+            [(m.strftime("%m/%y"), pct) for m, pct in trend],
+            title=_("Độ bao phủ theo tháng"),
+            chart_id="trend-chart",
+            label_heading=_("Tháng"),
+        )
+        if trend
+        else None,
+        "track_label": TRACK_LABELS.get(filters.track, ""),
+        "period": reports.period_text(filters, month=form.cleaned_data.get("month")),
+    }
 
 
 @login_required
