@@ -34,6 +34,12 @@ from lms.core import pagecache
 
 VERSION_KEY = "coverage:data-version"
 CACHE_SECONDS = 5 * 60
+# While one request builds a report, others asking for the same one wait for it this long
+# (polling every WAIT_STEP_SECONDS) instead of each aggregating the province at the same time:
+# eight concurrent misses on two workers of four threads each held pandas' working set,
+# and one worker peaked at 423 MiB.
+BUILD_WAIT_SECONDS = 10
+WAIT_STEP_SECONDS = 0.1
 ENABLED = pagecache.SHARED
 
 
@@ -67,10 +73,29 @@ def cached_report(key: str, build) -> dict:
     if not ENABLED:
         return build()
     report = cache.get(key)
-    if report is None:
+    if report is not None:
+        return report
+    building = f"{key}:building"
+    if not cache.add(building, 1, BUILD_WAIT_SECONDS):  # someone else is building it
+        report = _wait_for(key)
+        if report is not None:
+            return report
+    try:
         report = plain(build())
         cache.set(key, report, CACHE_SECONDS)
+    finally:
+        cache.delete(building)
     return report
+
+
+def _wait_for(key: str):
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP_SECONDS)
+        report = cache.get(key)
+        if report is not None:
+            return report
+    return None  # the builder failed or is slow: build it here
 
 
 def plain(value):

@@ -100,3 +100,19 @@ def test_secretary_and_officer_do_not_share_an_entry(
 
     assert own["target"] == 10
     assert province["target"] != own["target"]
+
+
+def test_a_request_waits_for_the_report_another_is_building(monkeypatch, shared_cache):
+    """Concurrent misses do not each aggregate the province: the later ones wait."""
+    key = "coverage:report:test"
+    cache.add(f"{key}:building", 1, 60)  # another worker is building this report
+
+    def finished_meanwhile(seconds):
+        cache.set(key, {"totals": {"target": 7}})
+
+    monkeypatch.setattr(coverage_cache.time, "sleep", finished_meanwhile)
+
+    def build():
+        raise AssertionError("built twice")
+
+    assert coverage_cache.cached_report(key, build) == {"totals": {"target": 7}}
