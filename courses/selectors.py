@@ -17,7 +17,10 @@ def catalogue_url() -> str | None:
         index = CourseIndexPage.objects.live().first()
         return (index.get_url() if index else "") or ""
 
-    return pagecache.cached(pagecache.versioned_key("catalogue-url"), compute) or None
+    return (
+        pagecache.cached_in_process(pagecache.versioned_key("catalogue-url-pickled"), compute)
+        or None
+    )
 
 
 @dataclass
@@ -78,7 +81,10 @@ def _outline_below(parents: list[Page]) -> dict[int, list[Page]]:
         )
 
     result = {pk: [] for pk in by_path.values()}
-    for child in pagecache.cached(pagecache.versioned_key("outline", prefix, depth), children):
+    outline = pagecache.cached_in_process(
+        pagecache.versioned_key("outline-pickled", prefix, depth), children
+    )
+    for child in outline:
         course_id = by_path.get(child.path[:-steplen])
         if course_id is not None:
             result[course_id].append(child)
