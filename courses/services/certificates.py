@@ -43,16 +43,19 @@ from courses.models import (
     EnrolmentStatus,
 )
 from courses.pdf import offline_proof
-from courses.pdf.certificate import CertificateLayout, render_certificate
 from courses.pdf.signing import check_signed_pdf, sign_pdf
 from courses.services.completion import completion_evaluate
 from courses.signals import send_learning_recorded
 from lms.accounts import roles
 from lms.core.audit import audit_record
+from lms.core.lazy import lazy_module
 from lms.core.links import site_url
 from lms.core.queue import QUEUE_DOWN_MESSAGE, enqueue
 from lms.core.storage import private, private_file_delete, private_file_exists
 from lms.core.text import nfc
+
+# reportlab and segno load with the first certificate, not in every web worker.
+certificate_pdf = lazy_module("courses.pdf.certificate")
 
 logger = logging.getLogger(__name__)
 
@@ -493,7 +496,7 @@ def _image_bytes(image, what: str) -> bytes:
         return b""
 
 
-def _layout(template: CertificateTemplate) -> CertificateLayout:
+def _layout(template: CertificateTemplate) -> "certificate_pdf.CertificateLayout":
     def image(field: str) -> bytes:
         return (
             _image_bytes(getattr(template, field), field)
@@ -501,7 +504,7 @@ def _layout(template: CertificateTemplate) -> CertificateLayout:
             else b""
         )
 
-    return CertificateLayout(
+    return certificate_pdf.CertificateLayout(
         title_vi=template.title_vi,
         title_en=template.title_en,
         issuer_name=template.issuer_name,
@@ -528,7 +531,7 @@ SAMPLE_COURSE_TITLE = (
 def certificate_sample_pdf_bytes(*, template: CertificateTemplate, language: str = "vi") -> bytes:
     """A certificate that was never issued, for previewing a template (nothing is saved)."""
     code = "SAMPLE2345"
-    return render_certificate(
+    return certificate_pdf.render_certificate(
         layout=_layout(template),
         language=language,
         full_name=SAMPLE_FULL_NAME,
@@ -559,7 +562,7 @@ def _local_date(moment: datetime | None) -> str:
 
 def certificate_pdf_bytes(certificate: Certificate, template: CertificateTemplate) -> bytes:
     """The rendered PDF, signed with the department's key when one is configured."""
-    data = render_certificate(
+    data = certificate_pdf.render_certificate(
         layout=_layout(template),
         language=certificate.language,
         full_name=certificate.full_name,

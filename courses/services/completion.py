@@ -88,6 +88,9 @@ def completion_evaluate(*, enrolment: Enrolment) -> bool:
         )
         if updated:
             from lms.core.audit import audit_record
+            from lms.coverage.cache import coverage_changed
+
+            coverage_changed()  # update() sends no signal: completions moved
 
             enrolment.completed_at = now
             enrolment.status = EnrolmentStatus.COMPLETED

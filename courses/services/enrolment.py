@@ -181,7 +181,7 @@ def enrolment_renew(*, user, course: CoursePage, actor=None) -> Enrolment:
             ),
             code="not_due",
         )
-    Enrolment.objects.filter(pk=current.pk).update(is_current=False)
+    Enrolment.objects.filter(pk=current.pk).update(is_current=False)  # create() bumps coverage
     try:
         with transaction.atomic():
             renewed = Enrolment.objects.create(
@@ -312,7 +312,7 @@ def _refused(error: str, code: str, user) -> EnrolmentNotAllowed:
 
 @transaction.atomic
 def enrolments_bulk_ensure(
-    *, users, course: CoursePage, source: str, actor=None
+    *, users, course: CoursePage, source: str, actor=None, fresh_user_ids=frozenset()
 ) -> list[Enrolment]:
     """Enrol every user in `course` at once, with the rules of `enrolment_create`.
 
@@ -321,14 +321,19 @@ def enrolments_bulk_ensure(
     written; an existing active or completed enrolment is returned as it is; a withdrawn one is
     reactivated (completed again when it had been completed); running it twice changes nothing.
     A fixed number of statements whatever the number of users.
+
+    `fresh_user_ids` names people the caller created in this same transaction (a roster's
+    newcomers): nobody else can have enrolled them yet, so they are not looked up and their
+    enrolments come back from the INSERT instead of being read again.
     """
     users = list({user.pk: user for user in users}.values())
     if not users:
         return []
     user_ids = [user.pk for user in users]
+    known_ids = [pk for pk in user_ids if pk not in fresh_user_ids]
     existing = {
         enrolment.user_id: enrolment
-        for enrolment in Enrolment.objects.current().filter(course=course, user_id__in=user_ids)
+        for enrolment in Enrolment.objects.current().filter(course=course, user_id__in=known_ids)
     }
     pending = [
         user
@@ -366,10 +371,19 @@ def enrolments_bulk_ensure(
         return None if actor is None or actor.pk == user.pk else actor
 
     new_users = [user for user in pending if user.pk not in existing]
+    created = Enrolment.objects.bulk_create(
+        [
+            Enrolment(user=user, course=course, source=source, enrolled_by=author(user))
+            for user in new_users
+            if user.pk in fresh_user_ids
+        ],
+        batch_size=1000,
+    )
     Enrolment.objects.bulk_create(
         [
             Enrolment(user=user, course=course, source=source, enrolled_by=author(user))
             for user in new_users
+            if user.pk not in fresh_user_ids
         ],
         batch_size=1000,
         ignore_conflicts=True,  # a concurrent request may have enrolled someone meanwhile
@@ -380,10 +394,17 @@ def enrolments_bulk_ensure(
             EnrolmentStatus.COMPLETED if enrolment.completed_at else EnrolmentStatus.ACTIVE
         )
     Enrolment.objects.bulk_update(withdrawn, ["status"], batch_size=1000)
-    enrolments = {
-        enrolment.user_id: enrolment
-        for enrolment in Enrolment.objects.current().filter(course=course, user_id__in=user_ids)
-    }
+    from lms.coverage.cache import coverage_changed
+
+    coverage_changed()  # bulk writes send no signals: the dashboard's numbers moved
+    # Backends that return no ids from a bulk INSERT leave pk None: those are read back too.
+    enrolments = {enrolment.user_id: enrolment for enrolment in created if enrolment.pk}
+    unread = [pk for pk in user_ids if pk not in enrolments]
+    if unread:
+        enrolments.update(
+            (enrolment.user_id, enrolment)
+            for enrolment in Enrolment.objects.current().filter(course=course, user_id__in=unread)
+        )
     by_pk = {user.pk: user for user in users}
     for enrolment in enrolments.values():
         # The objects in hand; str(enrolment) in the audit would otherwise fetch both per row.

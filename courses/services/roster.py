@@ -258,6 +258,9 @@ def _write(*, session, valid, users, actor, result: RosterImportResult) -> None:
             user.pk = ids[user.email]
     if changed_users:
         User.objects.bulk_update(changed_users, sorted(changed_fields), batch_size=1000)
+    from lms.coverage.cache import coverage_changed
+
+    coverage_changed()  # bulk writes send no signals: people and agencies counted moved
     EmailAddress.objects.bulk_create(
         [
             EmailAddress(user=user, email=user.email, verified=True, primary=True)
@@ -277,7 +280,11 @@ def _write(*, session, valid, users, actor, result: RosterImportResult) -> None:
             to_add.append(user)
     try:
         enrolment_service.enrolments_bulk_ensure(
-            users=to_enrol, course=course, source="roster", actor=actor
+            users=to_enrol,
+            course=course,
+            source="roster",
+            actor=actor,
+            fresh_user_ids={user.pk for user in new_users},
         )
     except enrolment_service.EnrolmentNotAllowed as refused:
         row = rows_by_user.get(getattr(getattr(refused, "user", None), "pk", None), 0)

@@ -4,8 +4,6 @@ import io
 import uuid
 from pathlib import PurePath
 
-import segno
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -19,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from courses import calendar as ics
 from courses.models import ATTENDED_STATUSES, AttendanceMethod, AttendanceStatus, ClassSession
-from courses.pdf.sign_in_sheet import sign_in_sheet_pdf
 from courses.services import classes as class_services
 from courses.services.attendance import (
     AttendanceError,
@@ -35,6 +32,7 @@ from courses.services.roster import (
     roster_upload_read,
 )
 from lms.accounts import roles
+from lms.core.lazy import lazy_module
 from lms.core.uploads import check_upload
 
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
@@ -244,7 +242,9 @@ def qr_image(request, session_id: int):
     # A standalone SVG (served to <img>) needs the SVG namespace, which svg_inline() leaves out:
     # without it the browser shows a broken image.
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", xmldecl=False, scale=8, border=2)
+    lazy_module("segno").make(url, error="m").save(
+        buffer, kind="svg", xmldecl=False, scale=8, border=2
+    )
     svg = buffer.getvalue()
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"  # the code changes every window
@@ -255,7 +255,9 @@ def qr_image(request, session_id: int):
 @login_required
 def sign_in_sheet(request, session_id: int):
     session = _trainer_session(request, session_id)
-    pdf = sign_in_sheet_pdf(session=session, roster=session_roster(session=session))
+    pdf = lazy_module("courses.pdf.sign_in_sheet").sign_in_sheet_pdf(
+        session=session, roster=session_roster(session=session)
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         False, f"ky-ten-buoi-{session.pk}.pdf"

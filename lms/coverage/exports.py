@@ -8,13 +8,14 @@ import io
 import math
 from dataclasses import dataclass
 
-import pandas as pd
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.accounts.models import AgencyKind
 from lms.core.exports import spreadsheet_row
+from lms.core.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 # Above this many agency rows the page hands the export to a background task.
 SYNC_EXPORT_MAX_ROWS = 500

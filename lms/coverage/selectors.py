@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-import pandas as pd
-
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from courses.models import Certificate, Enrolment, EnrolmentStatus, Track
 from lms.accounts.models import Agency, AgencyKind, User
+from lms.core.lazy import lazy_module
 from lms.core.text import vietnamese_sort_key, vietnamese_title_key
 
 from .models import CoverageSnapshot, TrainingPlan
+
+pd = lazy_module("pandas")
 
 EXPIRY_WARNING_DAYS = 90
 DEFAULT_THRESHOLD_PCT = 50
