@@ -107,6 +107,9 @@ def test_admin_previews_a_word_file_then_imports_it_on_confirm(client, editor):
     content = preview.content.decode()
     assert preview.status_code == 200
     assert "8 câu hỏi sẽ được nhập" in content and "Xác nhận nhập" in content
+    # Question types by the names trainers know, not the stored codes.
+    assert "Đúng/Sai" in content and "Một lựa chọn đúng" in content
+    assert "true_false" not in content and "single_choice" not in content
     assert not Question.objects.exists()
     confirm = {"confirm": "1", "fmt": "docx", "bank": "Ngân hàng Word"}
     done = client.post(URL, confirm | {"text": preview.context["text"]})
