@@ -206,15 +206,13 @@ def test_every_entry_of_the_wagtail_catalogue_is_a_current_wagtail_string():
 
     import wagtail
 
-    ours = Path(settings.BASE_DIR) / "lms/locale/wagtail/vi/LC_MESSAGES/django.po"
+    ours = Path(settings.BASE_DIR) / "lms/locale/wagtail/vi/LC_MESSAGES"
     wagtail_dir = Path(wagtail.__file__).parent
     sources = "\n".join(
         Path(path).read_text(encoding="utf-8")
-        for path in glob.glob(
-            str(wagtail_dir / "**/locale/en/LC_MESSAGES/django.po"), recursive=True
-        )
+        for path in glob.glob(str(wagtail_dir / "**/locale/en/LC_MESSAGES/*.po"), recursive=True)
     )
-    msgids = _msgids(ours.read_text(encoding="utf-8"))
+    msgids = set().union(*(_msgids(p.read_text(encoding="utf-8")) for p in ours.glob("*.po")))
     stale = sorted(msgids - _msgids(sources))
     assert len(msgids) > 300
     assert stale == []
@@ -236,3 +234,18 @@ def _msgids(po_text: str) -> set[str]:
     for match in re.finditer(r'^msgid ((?:".*"\n)+)', po_text, re.MULTILINE):
         found.add("".join(ast.literal_eval(line) for line in match.group(1).splitlines()))
     return found - {""}
+
+
+def test_page_editor_scripts_get_vietnamese_for_every_wagtail_script_string(client, editor):
+    """The StreamField menu, comments and sidebar are drawn by script from this catalogue."""
+    from pathlib import Path
+
+    import wagtail
+
+    source = Path(wagtail.__file__).parent / "admin/locale/en/LC_MESSAGES/djangojs.po"
+    msgids = _msgids(source.read_text(encoding="utf-8"))
+    client.force_login(editor)
+    script = client.get("/admin/jsi18n/").content.decode()
+    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S).group(1))
+    assert catalog["Insert a block"] == "Chèn khối nội dung"
+    assert sorted(m for m in msgids if m not in catalog) == []
