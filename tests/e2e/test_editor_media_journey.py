@@ -23,6 +23,10 @@ def editor_permissions(site_tree):
     flush removes rows that migrations wrote)."""
     from django.apps import apps
 
+    from wagtail.models import Collection
+
+    if not Collection.objects.exists():  # the flush took Wagtail's root collection too
+        Collection.add_root(name="Root")
     for module in (
         "quizzes.migrations.0002_editors_manage_question_banks",
         "courses.migrations.0002_editors_edit_the_course_tree",
