@@ -172,7 +172,12 @@ MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=[])
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "lms" / "locale", BASE_DIR / "lms" / "locale" / "allauth"]
+# Project catalogues first: they complete the Vietnamese that allauth and Wagtail lack.
+LOCALE_PATHS = [
+    BASE_DIR / "lms" / "locale",
+    BASE_DIR / "lms" / "locale" / "allauth",
+    BASE_DIR / "lms" / "locale" / "wagtail",
+]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
