@@ -305,6 +305,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# A marking page sends a status and a note per person (classes hold up to 5 000 people).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2 * 5000 + 100
 WAGTAIL_SITE_NAME = "Đào tạo ISO 9001"
 # xAPI: learning records are sent as statements to this LRS endpoint (e.g.
 # https://lrs.example.vn/data/xAPI) when set; credentials as HTTP Basic (username/password) or a
