@@ -34,6 +34,9 @@ from courses.learning.pages import (
     Track,
 )
 
+# SCORM lessons build on the learning pages (their own package, courses/scorm/).
+from courses.scorm.models import ScormAttempt, ScormLessonPage, ScormPackage
+
 __all__ = [
     "ATTENDED_STATUSES",
     "CODE_ALPHABET",
@@ -56,6 +59,9 @@ __all__ = [
     "EnrolmentStatus",
     "Language",
     "LessonPage",
+    "ScormAttempt",
+    "ScormLessonPage",
+    "ScormPackage",
     "SessionReminder",
     "SessionStatus",
     "Track",

@@ -31,6 +31,7 @@ urlpatterns = [
     # through to the Wagtail page tree below.
     path("courses/", include(("courses.learning.urls", "courses"))),
     path("quizzes/", include(("quizzes.urls", "quizzes"))),
+    path("scorm/", include(("courses.scorm.urls", "scorm"))),
     path("classes/", include(("courses.classes.urls", "classes"))),
     path("checkin/", include(("courses.classes.checkin_urls", "checkin"))),
     path("certificates/", include(("courses.certificates.urls", "certificates"))),

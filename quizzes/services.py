@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.learning.models import Enrolment, EnrolmentStatus
+from courses.learning.signals import send_learning_recorded
 from lms.core.audit import AuditKind, audit_record
 from lms.core.queue import enqueue
 from quizzes import grading
@@ -361,6 +362,8 @@ def attempt_submit(*, attempt: Attempt, responses: dict | None = None) -> Attemp
         )
         if locked.passed:
             _mark_quiz_done(locked)
+        if locked.status == AttemptStatus.GRADED:
+            send_learning_recorded("attempt", [locked.pk])
     return locked
 
 
@@ -394,7 +397,7 @@ def attempt_grade_essay(
         raise QuizError(
             _("Điểm phải nằm trong khoảng 0 đến %(max)s.") % {"max": f"{question['mark']:g}"}
         )
-    was_passed = locked.passed
+    was_passed, was_status = locked.passed, locked.status
     marks = dict(locked.marks or {})
     marks[str(question_id)] = {
         "mark": value,
@@ -421,6 +424,8 @@ def attempt_grade_essay(
     )
     if locked.passed and not was_passed:
         _mark_quiz_done(locked)
+    if locked.status == AttemptStatus.GRADED and was_status != AttemptStatus.GRADED:
+        send_learning_recorded("attempt", [locked.pk])  # the last essay mark settles the result
     return locked
 
 

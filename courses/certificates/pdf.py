@@ -267,8 +267,11 @@ def _draw_course(pen: _Pen, y: float, *, course_title: str, track: str, edition:
     c.drawCentredString(centre, y, facts)
 
 
-def _draw_dates_and_code(pen: _Pen, *, issued_on, expires_on, display_code, verify_url) -> None:
-    """Bottom-left: dates and code; bottom-centre: the QR code of the verification page."""
+def _draw_dates_and_code(
+    pen: _Pen, *, issued_on, expires_on, display_code, verify_url, qr_content
+) -> None:
+    """Bottom-left: dates and code; bottom-centre: the QR code (`qr_content`, else the address
+    of the verification page)."""
     c, regular, bold, labels = pen.c, pen.regular, pen.bold, pen.labels
     left = 28 * mm
     c.setFont(regular, 11)
@@ -281,7 +284,7 @@ def _draw_dates_and_code(pen: _Pen, *, issued_on, expires_on, display_code, veri
     c.setFillColorRGB(*GREY)
     c.drawString(left, 30 * mm, f"{labels['scan']} {verify_url}")
     qr_size = 34 * mm
-    _draw_qr(c, verify_url, PAGE_WIDTH / 2 - qr_size / 2, 22 * mm, qr_size)
+    _draw_qr(c, qr_content or verify_url, PAGE_WIDTH / 2 - qr_size / 2, 22 * mm, qr_size)
 
 
 def _draw_signature(pen: _Pen, layout: CertificateLayout, *, issued_on: str) -> None:
@@ -330,8 +333,10 @@ def render_certificate(
     code: str,
     display_code: str,
     verify_url: str,
+    qr_content: str = "",
 ) -> bytes:
-    """One certificate as PDF bytes. Dates arrive formatted (dd/mm/yyyy)."""
+    """One certificate as PDF bytes. Dates arrive formatted (dd/mm/yyyy). The QR code holds
+    `qr_content` (the verify address with a signed payload), or else `verify_url`."""
     regular, bold = register_fonts()
     language = "en" if language == "en" else "vi"
     buffer = io.BytesIO()
@@ -350,6 +355,7 @@ def render_certificate(
         expires_on=expires_on,
         display_code=display_code,
         verify_url=verify_url,
+        qr_content=qr_content,
     )
     _draw_signature(pen, layout, issued_on=issued_on)
     return _save(c, buffer)

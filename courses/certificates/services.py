@@ -27,13 +27,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from courses.certificates import offline_proof
 from courses.certificates.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
     Certificate,
     CertificateTemplate,
 )
-from courses.certificates.pdf import CertificateLayout, render_certificate
 from courses.certificates.selectors import (
     STATUS_VALID,
     certificate_status,
@@ -45,11 +45,16 @@ from courses.classes.models import ATTENDED_STATUSES, Attendance, ClassSession
 from courses.learning.completion import completion_evaluate
 from courses.learning.models import Enrolment, EnrolmentStatus
 from courses.learning.pages import CoursePage
+from courses.learning.signals import send_learning_recorded
 from lms.core.audit import audit_record
+from lms.core.lazy import lazy_module
 from lms.core.links import site_url
 from lms.core.queue import QUEUE_DOWN_MESSAGE, enqueue
 from lms.core.storage import private, private_file_delete, private_file_exists
 from lms.core.text import nfc
+
+# reportlab and segno load with the first certificate, not in every web worker.
+certificate_pdf = lazy_module("courses.certificates.pdf")
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +149,7 @@ def _create(*, user, course, cycle: int, session=None, replaces=None) -> Certifi
                 return None
             continue  # the code collided with another certificate's: draw again
         transaction.on_commit(lambda pk=certificate.pk: _render_later(pk))
+        send_learning_recorded("certificate", [certificate.pk])
         return certificate
     raise RuntimeError("could not draw a free certificate code")
 
@@ -361,7 +367,7 @@ def _image_bytes(image, what: str) -> bytes:
         return b""
 
 
-def _layout(template: CertificateTemplate) -> CertificateLayout:
+def _layout(template: CertificateTemplate) -> "certificate_pdf.CertificateLayout":
     def image(field: str) -> bytes:
         return (
             _image_bytes(getattr(template, field), field)
@@ -369,7 +375,7 @@ def _layout(template: CertificateTemplate) -> CertificateLayout:
             else b""
         )
 
-    return CertificateLayout(
+    return certificate_pdf.CertificateLayout(
         title_vi=template.title_vi,
         title_en=template.title_en,
         issuer_name=template.issuer_name,
@@ -396,7 +402,7 @@ SAMPLE_COURSE_TITLE = (
 def certificate_sample_pdf_bytes(*, template: CertificateTemplate, language: str = "vi") -> bytes:
     """A certificate that was never issued, for previewing a template (nothing is saved)."""
     code = "SAMPLE2345"
-    return render_certificate(
+    return certificate_pdf.render_certificate(
         layout=_layout(template),
         language=language,
         full_name=SAMPLE_FULL_NAME,
@@ -427,7 +433,7 @@ def _local_date(moment: datetime | None) -> str:
 
 def certificate_pdf_bytes(certificate: Certificate, template: CertificateTemplate) -> bytes:
     """The rendered PDF, signed with the department's key when one is configured."""
-    data = render_certificate(
+    data = certificate_pdf.render_certificate(
         layout=_layout(template),
         language=certificate.language,
         full_name=certificate.full_name,
@@ -440,6 +446,7 @@ def certificate_pdf_bytes(certificate: Certificate, template: CertificateTemplat
         code=certificate.code,
         display_code=format_code(certificate.code),
         verify_url=verify_url(certificate.code),
+        qr_content=offline_proof.qr_url(certificate, verify_url(certificate.code)),
     )
     return sign_pdf(data)
 

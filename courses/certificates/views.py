@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courses.certificates import permissions, selectors
 from courses.certificates import services as service
 from courses.certificates.models import Certificate
+from courses.certificates.offline_proof import PARAMETER as PROOF_PARAMETER
+from courses.certificates.offline_proof import verify_page_proof
 from courses.certificates.signing import signer_names, signing_certificate_pem
 from courses.classes.models import ClassSession
 from courses.learning.pages import CoursePage, Edition
@@ -171,6 +173,7 @@ def verify_detail(request, code):
         )
     (certificate,) = _annotate([certificate])
     context = {"certificate": certificate, "signer": signer_names()}
+    context["offline_proof"] = verify_page_proof(request.GET.get(PROOF_PARAMETER), certificate)
     if request.method == "POST":
         context.update(_check_upload(request, certificate))
     return render(request, "courses/certificates/verify_detail.html", context)

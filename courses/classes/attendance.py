@@ -28,6 +28,7 @@ from courses.classes.models import (
 )
 from courses.classes.permissions import CLASS_ADMIN_ROLES, can_manage_classes
 from courses.classes.selectors import session_for_trainer
+from courses.learning.signals import send_learning_recorded
 from lms.accounts.services import user_invite
 from lms.core.audit import audit_record_many
 from lms.core.models import AuditEvent
@@ -283,6 +284,7 @@ def attendance_mark(
             result.kept += _not_as_wanted(session, lost, marks)
         if saved:
             _after_attendance_change(session)
+            send_learning_recorded("attendance", [[session.pk, user_id] for user_id in saved])
     result.kept = _sorted(result.kept)
     return result
 

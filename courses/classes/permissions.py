@@ -32,6 +32,12 @@ def can_schedule_session(user, training_class: TrainingClass) -> bool:
     return training_class.trainers.filter(pk=user.pk).exists()
 
 
+def can_schedule_sessions(user) -> bool:
+    """Whether the person schedules sessions at all: class admins, and trainers (of their own
+    classes only, see `can_schedule_session`)."""
+    return can_manage_classes(user) or roles.has_role(user, roles.TRAINER)
+
+
 def can_mark_session(user, session: ClassSession) -> bool:
     """The trainers of the session's class and class admins mark its attendance.
 

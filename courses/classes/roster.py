@@ -226,7 +226,11 @@ def _write(*, session, valid, users, actor, result: RosterImportResult) -> None:
             to_add.append(user)
     try:
         enrolment_service.enrolments_bulk_ensure(
-            users=to_enrol, course=course, source="roster", actor=actor
+            users=to_enrol,
+            course=course,
+            source="roster",
+            actor=actor,
+            fresh_user_ids={user.pk for user in invited.values() if user.created_now},
         )
     except enrolment_service.EnrolmentNotAllowed as refused:
         row = rows_by_user.get(getattr(getattr(refused, "user", None), "pk", None), 0)

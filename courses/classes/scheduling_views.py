@@ -1,5 +1,6 @@
 """Opening classes and scheduling sessions from the site: DOST officers and editors for any
-course, trainers for the classes they teach. The rules live in courses.services.classes."""
+course, trainers for the classes they teach. The rules live in courses.classes.permissions
+and courses.classes.sessions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -49,3 +49,12 @@ def sessions_of_person(user) -> QuerySet[ClassSession]:
         .exclude(status=SessionStatus.CANCELLED)
         .distinct()
     )
+
+
+def classes_scheduled_by(user) -> QuerySet[TrainingClass]:
+    """Classes whose sessions `user` adds and edits: the rule of `can_schedule_session` as a
+    queryset, for choosing a session's class."""
+    classes = TrainingClass.objects.select_related("course").order_by("-created_at")
+    if can_manage_classes(user):
+        return classes
+    return classes.filter(trainers=user).distinct()

@@ -84,25 +84,52 @@ def training_class_create(*, actor, course, title: str, trainers, capacity: int,
     return training_class
 
 
+# What a person on the roster plans their day around: a change to any of these is e-mailed.
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "venue")
+
+
 @transaction.atomic
 def session_save(*, actor, session: ClassSession, before: dict | None = None) -> ClassSession:
     """Validate and store a new or edited session; records what changed. Saving a session
-    unchanged changes nothing and records nothing."""
+    unchanged changes nothing and records nothing.
+
+    Every door (the site's form, the Wagtail admin) saves through here, so the roster hears
+    of every move the same way: a new time or place is e-mailed after commit (and the
+    day-before reminder goes again for the new date); a status set to cancelled sends the
+    cancellation notice, as `session_cancel` does."""
     session.full_clean()
     after = _snapshot(session)
     changed = {k: v for k, v in after.items() if (before or {}).get(k) != v}
     if before is not None and not changed:
         return session
     created = session.pk is None
+    if not created and "starts_at" in changed:
+        session.reminder_sent_at = None
+        session.reminders.all().delete()
     session.save()
-    audit_record(
+    event = audit_record(
         actor=actor,
         verb="session.create" if created else "session.update",
         obj=session,
         before={k: before[k] for k in changed} if before else {},
         after=changed,
     )
+    if not created:
+        _notify_roster(session, changed, event_id=event.pk)
     return session
+
+
+def _notify_roster(session: ClassSession, changed: dict, *, event_id: int) -> None:
+    from courses.classes.tasks import send_session_cancelled, send_session_changed
+
+    session_id = session.pk
+    if changed.get("status") == SessionStatus.CANCELLED:
+        transaction.on_commit(lambda: enqueue(send_session_cancelled, session_id))
+    elif session.status != SessionStatus.CANCELLED and set(changed) & set(NOTIFIED_FIELDS):
+        # The audit event names this change: a retry mails only those not yet told of it,
+        # and a later move is a new notice.
+        key = f"session-{session_id}-{event_id}"
+        transaction.on_commit(lambda: enqueue(send_session_changed, session_id, key))
 
 
 def session_before(session: ClassSession) -> dict:

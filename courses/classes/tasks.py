@@ -8,6 +8,7 @@ __all__ = [
     "evaluate_session_completions",
     "remove_stale_roster_uploads",
     "send_session_cancelled",
+    "send_session_changed",
     "send_session_reminders",
 ]
 
@@ -50,7 +51,7 @@ def send_session_reminders() -> int:
     once per person.
 
     Safe to run twice or to retry after an SMTP error: people already reminded are skipped
-    (courses.services.reminders). Returns how many messages were sent.
+    (courses.classes.reminders). Returns how many messages were sent.
     """
     from courses.classes.reminders import session_reminders_send, sessions_due_reminder
 
@@ -62,27 +63,47 @@ def send_session_reminders() -> int:
 def send_session_cancelled(session_id: int) -> int:
     """Tell everyone on the roster that the session is cancelled; each person once (a retry
     after a mail-server error skips those already told)."""
-    from courses.classes.models import ClassMember, ClassSession
+    from courses.classes.models import ClassSession
     from lms.core.models import NoticeKind
-    from lms.core.notices import notice_send, notified
 
     session = (
         ClassSession.objects.select_related("training_class__course").filter(pk=session_id).first()
     )
     if session is None or session.status != "cancelled":
         return 0
-    key = f"session-{session_id}"
-    members = ClassMember.objects.filter(training_class_id=session.training_class_id)
-    members = members.select_related("user").exclude(
-        user_id__in=notified(NoticeKind.SESSION_CANCELLED, key)
+    return _notify_roster(
+        session, NoticeKind.SESSION_CANCELLED, f"session-{session_id}", "cancelled"
     )
+
+
+@shared_task(name="courses.tasks.classes.send_session_changed", **MAIL_TASK_OPTIONS)
+def send_session_changed(session_id: int, key: str) -> int:
+    """Tell everyone on the roster the session's new time and place; each person once per
+    change (`key` names the change), so a retry skips those already told."""
+    from courses.classes.models import ClassSession
+    from lms.core.models import NoticeKind
+
+    session = (
+        ClassSession.objects.select_related("training_class__course").filter(pk=session_id).first()
+    )
+    if session is None or session.status == "cancelled":
+        return 0  # cancelled since: the cancellation notice says all there is to say
+    return _notify_roster(session, NoticeKind.SESSION_CHANGED, key, "changed")
+
+
+def _notify_roster(session, kind: str, key: str, template: str) -> int:
+    from courses.classes.models import ClassMember
+    from lms.core.notices import notice_send, notified
+
+    members = ClassMember.objects.filter(training_class_id=session.training_class_id)
+    members = members.select_related("user").exclude(user_id__in=notified(kind, key))
     for member in members:
         notice_send(
             user=member.user,
-            kind=NoticeKind.SESSION_CANCELLED,
+            kind=kind,
             key=key,
-            subject_template="courses/classes/email/cancelled_subject.txt",
-            body_template="courses/classes/email/cancelled_body.txt",
+            subject_template=f"courses/classes/email/{template}_subject.txt",
+            body_template=f"courses/classes/email/{template}_body.txt",
             context={"session": session},
         )
     return len(members)

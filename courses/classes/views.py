@@ -1,10 +1,9 @@
 """Trainer pages for class sessions: roster, marking, QR, sign-in sheet, exports, calendar."""
 
 import io
+import json
 import uuid
 from pathlib import PurePath
-
-import segno
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -38,7 +37,7 @@ from courses.classes.roster import (
     roster_upload_keep,
     roster_upload_read,
 )
-from courses.classes.sign_in_sheet import sign_in_sheet_pdf
+from lms.core.lazy import lazy_module
 
 
 def _trainer_session(request, session_id: int) -> ClassSession:
@@ -92,18 +91,35 @@ def session_detail(request, session_id: int):
 
 
 def _loaded_from_post(post, roster) -> dict[int, tuple[str | None, str]]:
-    """What each row looked like when the page was loaded, from its hidden fields.
+    """What each row looked like when the page was loaded, from the form's `loaded` field.
 
-    A row the form says nothing about counts as loaded unmarked: a POST that does not say what
-    it saw can add marks but never overwrite one.
+    One field for the whole roster (JSON: user id → [status, note]) keeps a 500-person hall
+    within Django's limit on the number of fields in a POST. A row the form says nothing
+    about (or a field that is not what the page wrote) counts as loaded unmarked: a POST that
+    does not say what it saw can add marks but never overwrite one.
     """
-    return {
-        entry.user_id: (
-            post.get(f"was_status_{entry.user_id}") or None,
-            post.get(f"was_note_{entry.user_id}", ""),
-        )
-        for entry in roster
-    }
+    try:
+        shown = json.loads(post.get("loaded") or "{}")
+    except ValueError:
+        shown = {}
+    if not isinstance(shown, dict):
+        shown = {}
+    loaded = {}
+    for entry in roster:
+        row = shown.get(str(entry.user_id))
+        valid = isinstance(row, list) and len(row) == 2 and isinstance(row[1], str)
+        status = row[0] if valid and row[0] in AttendanceStatus.values else None
+        loaded[entry.user_id] = (status, row[1] if valid else "")
+    return loaded
+
+
+def _loaded_field(roster) -> str:
+    """The `loaded` field of a marking page: each row as the trainer sees it now."""
+    return json.dumps(
+        {entry.user_id: [entry.status or None, entry.note] for entry in roster},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def _paper_status(loaded_status: str | None, ticked: bool, absent_unmarked: bool) -> str | None:
@@ -184,6 +200,7 @@ def attendance_marking(request, session_id: int, paper: bool = False):
                 {
                     "session": _trainer_session(request, session_id),
                     "roster": roster,
+                    "loaded": _loaded_field(roster),
                     "statuses": AttendanceStatus.choices,
                 },
                 status=400,
@@ -196,12 +213,14 @@ def attendance_marking(request, session_id: int, paper: bool = False):
         name = "classes:paper" if paper else "classes:attendance"
         return redirect(name, session_id=session_id)
     session = _trainer_session(request, session_id)
+    roster = session_roster(session=session)
     return render(
         request,
         template,
         {
             "session": session,
-            "roster": session_roster(session=session),
+            "roster": roster,
+            "loaded": _loaded_field(roster),
             "statuses": AttendanceStatus.choices,
         },
     )
@@ -243,7 +262,9 @@ def qr_image(request, session_id: int):
     # A standalone SVG (served to <img>) needs the SVG namespace, which svg_inline() leaves out:
     # without it the browser shows a broken image.
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", xmldecl=False, scale=8, border=2)
+    lazy_module("segno").make(url, error="m").save(
+        buffer, kind="svg", xmldecl=False, scale=8, border=2
+    )
     svg = buffer.getvalue()
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"  # the code changes every window
@@ -254,7 +275,9 @@ def qr_image(request, session_id: int):
 @login_required
 def sign_in_sheet(request, session_id: int):
     session = _trainer_session(request, session_id)
-    pdf = sign_in_sheet_pdf(session=session, roster=session_roster(session=session))
+    pdf = lazy_module("courses.classes.sign_in_sheet").sign_in_sheet_pdf(
+        session=session, roster=session_roster(session=session)
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         False, f"ky-ten-buoi-{session.pk}.pdf"

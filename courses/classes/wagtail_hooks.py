@@ -1,11 +1,26 @@
-"""Classes and their sessions in the Wagtail admin (staff and trainers create and edit them)."""
+"""Classes and their sessions in the Wagtail admin.
 
+DOST officers and editors open classes and schedule any session; trainers add and edit the
+sessions of the classes they teach and see no other. Both the rule and the write are the site's
+own (courses.classes.permissions.can_schedule_session, courses.classes.sessions.session_save),
+so a session moved here e-mails its roster exactly as one moved from /classes/ does.
+"""
+
+from django import forms
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.views.generic.models import CopyViewMixin
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from courses.classes import permissions, selectors, sessions
 from courses.classes.models import ClassSession, TrainingClass
 
 
@@ -24,23 +39,128 @@ class TrainingClassViewSet(SnippetViewSet):
     ]
 
 
+# --- sessions: the site's permission function, per person and per session ---------------------
+
+SCHEDULING_ACTIONS = {"add", "change", "view"}
+
+
+class ClassSessionPermissionPolicy(ModelPermissionPolicy):
+    """Add, change and view follow `can_schedule_sessions` / `can_schedule_session`; deleting
+    (history goes with it) stays with the model permission, which no role holds."""
+
+    def user_has_permission(self, user, action):
+        if action in SCHEDULING_ACTIONS:
+            return permissions.can_schedule_sessions(user)
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action in SCHEDULING_ACTIONS:
+            return permissions.can_schedule_session(user, instance.training_class)
+        return super().user_has_permission_for_instance(user, action, instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if set(actions) & SCHEDULING_ACTIONS:
+            return selectors.sessions_visible_to(user)
+        return super().instances_user_has_any_permission_for(user, actions)
+
+
+class ClassSessionAdminForm(WagtailAdminModelForm):
+    """A trainer chooses among the classes they teach, and cannot move a session elsewhere.
+    (A session ending before it starts is refused by the model's own `clean`.)"""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and "training_class" in self.fields:
+            classes = selectors.classes_scheduled_by(self.for_user)
+            self.fields["training_class"].queryset = classes
+
+
+class OwnSessionMixin:
+    """Someone else's session is not found, as on the site (no hint that it exists)."""
+
+    def get_object(self, *args, **kwargs):
+        session = super().get_object(*args, **kwargs)
+        if not permissions.can_schedule_session(self.request.user, session.training_class):
+            raise Http404
+        return session
+
+
+class SessionCreateView(snippet_views.CreateView):
+    def save_instance(self):
+        return sessions.session_save(actor=self.request.user, session=self.form.instance)
+
+
+class SessionCopyView(CopyViewMixin, SessionCreateView):
+    """Copy ("same session next week") through the same write as adding one."""
+
+
+class SessionEditView(OwnSessionMixin, snippet_views.EditView):
+    def get_object(self, *args, **kwargs):
+        session = super().get_object(*args, **kwargs)
+        self.session_before = sessions.session_before(session)
+        return session
+
+    def save_instance(self):
+        return sessions.session_save(
+            actor=self.request.user, session=self.form.instance, before=self.session_before
+        )
+
+
+class SessionHistoryView(OwnSessionMixin, snippet_views.HistoryView):
+    pass
+
+
+class SessionUsageView(OwnSessionMixin, snippet_views.UsageView):
+    pass
+
+
+class _OwnSessionsChoice:
+    def get_object_list(self):
+        return selectors.sessions_visible_to(self.request.user)
+
+
+class SessionChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = type("SessionChooseView", (_OwnSessionsChoice, ChooseView), {})
+    choose_results_view_class = type(
+        "SessionChooseResultsView", (_OwnSessionsChoice, ChooseResultsView), {}
+    )
+
+
 class ClassSessionViewSet(SnippetViewSet):
     model = ClassSession
     icon = "date"
     menu_label = _("Buổi học")
     list_display = ["__str__", "training_class", "starts_at", "venue", "status"]
     list_filter = ["status"]
-    panels = [
-        FieldPanel("training_class"),
-        FieldPanel("title"),
-        FieldPanel("starts_at"),
-        FieldPanel("ends_at"),
-        FieldPanel("venue"),
-        FieldPanel("status"),
-        FieldPanel("checkin_opens_minutes"),
-        FieldPanel("checkin_closes_minutes"),
-        FieldPanel("late_after_minutes"),
-    ]
+    add_view_class = SessionCreateView
+    copy_view_class = SessionCopyView
+    edit_view_class = SessionEditView
+    history_view_class = SessionHistoryView
+    usage_view_class = SessionUsageView
+    chooser_viewset_class = SessionChooserViewSet
+    edit_handler = ObjectList(
+        [
+            FieldPanel("training_class", widget=forms.Select),
+            FieldPanel("title"),
+            FieldPanel("starts_at"),
+            FieldPanel("ends_at"),
+            FieldPanel("venue"),
+            FieldPanel("status"),
+            FieldPanel("checkin_opens_minutes"),
+            FieldPanel("checkin_closes_minutes"),
+            FieldPanel("late_after_minutes"),
+        ],
+        base_form_class=ClassSessionAdminForm,
+    )
+
+    def get_queryset(self, request):
+        return selectors.sessions_visible_to(request.user)
 
 
 class ClassesViewSetGroup(SnippetViewSetGroup):
@@ -50,4 +170,5 @@ class ClassesViewSetGroup(SnippetViewSetGroup):
     menu_name = "classes"
 
 
+register_permission_policy(ClassSession, ClassSessionPermissionPolicy(ClassSession))
 register_snippet(ClassesViewSetGroup)

@@ -70,6 +70,9 @@ def completion_evaluate(*, enrolment: Enrolment) -> bool:
         )
         if updated:
             from lms.core.audit import audit_record
+            from lms.core.signals import send_bulk_written
+
+            send_bulk_written(Enrolment)  # update() sends no model signal: completions moved
 
             enrolment.completed_at = now
             enrolment.status = EnrolmentStatus.COMPLETED

@@ -11,6 +11,7 @@ import markdown
 import yaml
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from wagtail.documents import get_document_model
@@ -24,6 +25,7 @@ from lms.accounts import roles
 from lms.accounts.demo import DEMO_PASSWORD, ensure_user
 from lms.accounts.models import Agency
 from lms.accounts.services import user_add_role
+from lms.core import office_documents
 from lms.core.demo import child_page_upsert
 
 COURSE_FILES = (
@@ -65,16 +67,25 @@ def _markdown(text: str) -> str:
 
 
 def _document(fixtures: Path, filename: str, cache: dict):
-    """The Wagtail document for a fixtures/documents file, created on the first run only."""
+    """The Wagtail document for a fixtures/documents file, created on the first run only.
+
+    A .docx, .xlsx or .pdf name with no such file is rendered from the Markdown form of the
+    same name, so trainees download files Word, Excel and PDF readers open."""
     if filename not in cache:
         Document = get_document_model()
         title = Path(filename).stem
-        document = Document.objects.filter(title=title).first()
+        document = Document.objects.filter(title=title, file__endswith=Path(filename).suffix)
+        document = document.first()
         if document is None:
             path = fixtures / "documents" / filename
-            with path.open("rb") as handle:
+            if path.exists():
+                content = File(path.open("rb"))
+            else:
+                source = path.with_suffix(".md")
+                content = ContentFile(office_documents.render(source, path.suffix))
+            with content:
                 document = Document(title=title)
-                document.file.save(filename, File(handle), save=False)
+                document.file.save(filename, content, save=False)
                 document.save()
         cache[filename] = document
     return cache[filename]

@@ -12,9 +12,11 @@ from courses.learning.models import Enrolment, EnrolmentSource, EnrolmentStatus
 from courses.learning.pages import CoursePage
 from courses.learning.roster_messages import roster_error_text, roster_messages
 from courses.learning.roster_reader import read_roster
+from courses.learning.signals import send_learning_recorded
 from lms.accounts import roles
 from lms.core import spreadsheets
 from lms.core.audit import audit_record, audit_record_many
+from lms.core.signals import send_bulk_written
 
 
 class EnrolmentNotAllowed(ValidationError):
@@ -114,7 +116,7 @@ def enrolment_renew(*, user, course: CoursePage, actor=None) -> Enrolment:
             ),
             code="not_due",
         )
-    Enrolment.objects.filter(pk=current.pk).update(is_current=False)
+    Enrolment.objects.filter(pk=current.pk).update(is_current=False)  # create() bumps coverage
     try:
         with transaction.atomic():
             renewed = Enrolment.objects.create(
@@ -134,6 +136,7 @@ def enrolment_renew(*, user, course: CoursePage, actor=None) -> Enrolment:
         before={"cycle": current.cycle},
         after={"cycle": renewed.cycle},
     )
+    send_learning_recorded("enrolment", [renewed.pk])
     return renewed
 
 
@@ -278,11 +281,42 @@ def _audit_enrolments(*, created, reactivated, by_pk, author, source) -> None:
             audit_record_many(
                 actor=group[0][0], verb=verb, changes=[(e, {}, after) for _who, e in group]
             )
+    send_learning_recorded("enrolment", [enrolment.pk for enrolment in created])
+
+
+def _lock_people(user_ids) -> None:
+    """Lock the people's rows (in id order: no deadlock), so two requests enrolling the same
+    people are serialised and each enrolment is created, counted and audited once."""
+    if user_ids:
+        list(
+            get_user_model()
+            .objects.select_for_update()
+            .filter(pk__in=user_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
+def _insert(*, new_users, course, source, author, fresh_user_ids) -> list[Enrolment]:
+    """INSERT the new enrolments; those of people created in this transaction come back with
+    their ids, the others are read back by the caller (a concurrent request may have won)."""
+    def row(user):
+        return Enrolment(user=user, course=course, source=source, enrolled_by=author(user))
+
+    created = Enrolment.objects.bulk_create(
+        [row(user) for user in new_users if user.pk in fresh_user_ids], batch_size=1000
+    )
+    Enrolment.objects.bulk_create(
+        [row(user) for user in new_users if user.pk not in fresh_user_ids],
+        batch_size=1000,
+        ignore_conflicts=True,  # a concurrent request may have enrolled someone meanwhile
+    )
+    return created
 
 
 @transaction.atomic
 def enrolments_bulk_ensure(
-    *, users, course: CoursePage, source: str, actor=None
+    *, users, course: CoursePage, source: str, actor=None, fresh_user_ids=frozenset()
 ) -> list[Enrolment]:
     """Enrol every user in `course` at once: the one write path of enrolments.
 
@@ -293,23 +327,20 @@ def enrolments_bulk_ensure(
     returned as it is; a withdrawn one is reactivated (completed again when it had been
     completed); running it twice changes nothing. Each returned enrolment's `created_now` says
     whether this call created it. A fixed number of statements whatever the number of users.
+
+    `fresh_user_ids` names people the caller created in this same transaction (a roster's
+    newcomers): nobody else can have enrolled them yet, so they are neither locked nor looked
+    up, and their enrolments come back from the INSERT instead of being read again.
     """
     users = list({user.pk: user for user in users}.values())
     if not users:
         return []
     user_ids = [user.pk for user in users]
-    # Locking the people's rows (in id order: no deadlock) serialises two requests enrolling
-    # the same people, so each enrolment is created, counted and audited once.
-    list(
-        get_user_model()
-        .objects.select_for_update()
-        .filter(pk__in=user_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    known_ids = [pk for pk in user_ids if pk not in fresh_user_ids]
+    _lock_people(known_ids)
     existing = {
         enrolment.user_id: enrolment
-        for enrolment in Enrolment.objects.current().filter(course=course, user_id__in=user_ids)
+        for enrolment in Enrolment.objects.current().filter(course=course, user_id__in=known_ids)
     }
     pending = [
         user
@@ -324,13 +355,12 @@ def enrolments_bulk_ensure(
         return None if actor is None or actor.pk == user.pk else actor
 
     new_users = [user for user in pending if user.pk not in existing]
-    Enrolment.objects.bulk_create(
-        [
-            Enrolment(user=user, course=course, source=source, enrolled_by=author(user))
-            for user in new_users
-        ],
-        batch_size=1000,
-        ignore_conflicts=True,  # a concurrent request may have enrolled someone meanwhile
+    created = _insert(
+        new_users=new_users,
+        course=course,
+        source=source,
+        author=author,
+        fresh_user_ids=fresh_user_ids,
     )
     withdrawn = [existing[user.pk] for user in pending if user.pk in existing]
     for enrolment in withdrawn:
@@ -338,10 +368,15 @@ def enrolments_bulk_ensure(
             EnrolmentStatus.COMPLETED if enrolment.completed_at else EnrolmentStatus.ACTIVE
         )
     Enrolment.objects.bulk_update(withdrawn, ["status"], batch_size=1000)
-    enrolments = {
-        enrolment.user_id: enrolment
-        for enrolment in Enrolment.objects.current().filter(course=course, user_id__in=user_ids)
-    }
+    send_bulk_written(Enrolment)  # bulk writes send no model signals
+    # Backends that return no ids from a bulk INSERT leave pk None: those are read back too.
+    enrolments = {enrolment.user_id: enrolment for enrolment in created if enrolment.pk}
+    unread = [pk for pk in user_ids if pk not in enrolments]
+    if unread:
+        enrolments.update(
+            (enrolment.user_id, enrolment)
+            for enrolment in Enrolment.objects.current().filter(course=course, user_id__in=unread)
+        )
     by_pk = {user.pk: user for user in users}
     created_ids = {user.pk for user in new_users}
     for enrolment in enrolments.values():

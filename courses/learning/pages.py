@@ -140,7 +140,7 @@ class CoursePage(VietnameseSlugPage):
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
+    subpage_types = ["courses.LessonPage", "courses.ScormLessonPage", "quizzes.QuizPage"]
 
     class Meta:
         verbose_name = _("khóa học")

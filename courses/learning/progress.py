@@ -7,6 +7,7 @@ from wagtail.models import Page
 from courses.learning.completion import completion_evaluate
 from courses.learning.models import ActivityCompletion, Enrolment, EnrolmentStatus
 from courses.learning.pages import CoursePage
+from courses.learning.signals import send_learning_recorded
 
 
 def activity_mark_done(*, user, page: Page) -> ActivityCompletion | None:
@@ -32,9 +33,11 @@ def activity_mark_done(*, user, page: Page) -> ActivityCompletion | None:
         return None
     try:
         with transaction.atomic():
-            completion, _created = ActivityCompletion.objects.get_or_create(
+            completion, created = ActivityCompletion.objects.get_or_create(
                 enrolment=enrolment, page_id=page.pk
             )
+        if created:
+            send_learning_recorded("activity", [completion.pk])
     except IntegrityError:
         # A concurrent request recorded the same activity between our read and insert.
         completion = ActivityCompletion.objects.get(enrolment=enrolment, page_id=page.pk)

@@ -8,6 +8,8 @@ Row numbers are the ones the user sees in the spreadsheet or text editor (1-base
 title rows, blank rows and the header), so "row N: message" points at the right line.
 """
 
+from __future__ import annotations
+
 import csv
 import io
 import re
@@ -15,15 +17,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-import pandas as pd
-
 from lms.core.exports import spreadsheet_text
+from lms.core.lazy import lazy_module
 from lms.core.spreadsheets import (
     ImportLimits,
     SpreadsheetRefused,
     check_table_extent,
     check_workbook,
 )
+
+pd = lazy_module("pandas")
 
 __all__ = [
     "FIELDS",

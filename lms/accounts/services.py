@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lms.core.audit import audit_record
+from lms.core.signals import send_bulk_written
 from lms.core.text import nfc
 
 from .models import Agency
@@ -109,7 +110,8 @@ def users_invite_bulk(invitees, *, known: dict | None = None) -> dict:
     A new account has an unusable password and a verified primary address, so the person sets
     a password through "forgot password"; an existing one only gets the profile fields it lacks
     (what people entered themselves is never overwritten). `known`: accounts the caller already
-    read, by e-mail. Bulk statements: the number of queries does not grow with the invitees.
+    read, by e-mail. Each returned user's `created_now` says whether this call created it.
+    Bulk statements: the number of queries does not grow with the invitees.
     """
     User = get_user_model()
     invitees = list({invitee.email.strip().lower(): invitee for invitee in invitees}.items())
@@ -144,6 +146,11 @@ def users_invite_bulk(invitees, *, known: dict | None = None) -> dict:
         batch_size=1000,
         ignore_conflicts=True,
     )
+    if new_users or changed_users:
+        send_bulk_written(User)  # bulk writes send no model signals: people counted moved
+    created = {id(user) for user in new_users}
+    for user in users.values():
+        user.created_now = id(user) in created
     return users
 
 

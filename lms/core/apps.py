@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from lms.core.deletion import make_tree_deletes_atomic
+        from lms.core.exports import make_wagtail_exports_safe
 
         make_tree_deletes_atomic()
-
+        make_wagtail_exports_safe()

@@ -124,10 +124,25 @@ def audit_record_many(
     """Store one event per (obj, before, after) in a single INSERT."""
     from .models import AuditEvent
 
-    events = [
-        _event(actor=actor, verb=verb, obj=obj, before=before, after=after)
-        for obj, before, after in changes
-    ]
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    verb = AuditKind(verb)  # an unknown kind is a programming error: ValueError
+    content_types = {}  # looked up once per model, not once per row
+    events = []
+    for obj, before, after in changes:
+        model = type(obj)
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(obj).pk
+        events.append(
+            AuditEvent(
+                actor=actor,
+                verb=verb,
+                content_type_id=content_types[model],
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                before=before or {},
+                after=after or {},
+            )
+        )
     AuditEvent.objects.bulk_create(events, batch_size=1000)
     return len(events)
 

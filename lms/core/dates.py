@@ -20,3 +20,24 @@ def day_range_error(day: dt.date) -> str | None:
         "first": FIRST_DAY.strftime("%d/%m/%Y"),
         "last": LAST_DAY.strftime("%d/%m/%Y"),
     }
+
+
+COMMAND_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+
+def command_date(option: str, value: str | None) -> dt.date | None:
+    """A command's --since/--until (YYYY-MM-DD or dd/mm/yyyy); CommandError names the option."""
+    from django.core.management.base import CommandError
+
+    if not value:
+        return None
+    for date_format in COMMAND_DATE_FORMATS:
+        try:
+            day = dt.datetime.strptime(value.strip(), date_format).date()
+        except ValueError:
+            continue
+        error = day_range_error(day)
+        if error:
+            raise CommandError(f"--{option} {value}: {error}")
+        return day
+    raise CommandError(f"--{option} {value!r}: not a date (use YYYY-MM-DD or dd/mm/yyyy)")

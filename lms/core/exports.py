@@ -10,9 +10,9 @@ Names, positions, agencies and titles are typed by people; in a file they must s
   error (a 500) and `<img src=...>` embeds a file of the server. `pdf_text` escapes it.
 
 Every CSV/XLSX writer and every Paragraph built from data goes through these two functions;
-Wagtail's spreadsheet exports use `SafeSpreadsheetExportMixin`. The readers of CSV/XLSX files
-(lms.core.tables, the roster reader) take the quote off again with `spreadsheet_text`, so a
-file the site wrote reads back unchanged. Pure Python: the readers use it.
+Wagtail's spreadsheet exports are made safe at start-up (`make_wagtail_exports_safe`). The
+readers of CSV/XLSX files (lms.core.tables, the roster reader) take the quote off again with
+`spreadsheet_text`, so a file the site wrote reads back unchanged. Pure Python: the readers use it.
 """
 
 from collections.abc import Iterable
@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 
 __all__ = [
     "FORMULA_PREFIXES",
-    "SafeSpreadsheetExportMixin",
+    "make_wagtail_exports_safe",
     "pdf_text",
     "spreadsheet_cell",
     "spreadsheet_row",
@@ -53,26 +53,39 @@ def pdf_text(value) -> str:
     return escape("" if value is None else str(value))
 
 
-class SafeSpreadsheetExportMixin:
-    """Put before a Wagtail view that has SpreadsheetExportMixin (ReportView, IndexView).
+def make_wagtail_exports_safe() -> None:
+    """Make every Wagtail spreadsheet export (reports, snippet and user listings) safe.
 
     Wagtail turns formula cells of its XLSX back into text but writes CSV cells as they are;
-    every exported value goes through `spreadsheet_cell` here, in both formats. The CSV starts
-    with a UTF-8 byte order mark: without it Excel reads the file as ANSI and garbles Vietnamese.
+    with this, every exported value goes through `spreadsheet_cell` in both formats, for the
+    project's own reports and for Wagtail's built-in ones (site history, locked pages, ...).
+    The CSV starts with a UTF-8 byte order mark: without it Excel reads the file as ANSI and
+    garbles Vietnamese. Called once at start-up.
     """
+    from django.utils.http import content_disposition_header
 
-    def stream_csv(self, queryset):
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    if getattr(SpreadsheetExportMixin, "exports_are_safe", False):
+        return
+    preprocess = SpreadsheetExportMixin.preprocess_field_value
+    stream_csv = SpreadsheetExportMixin.stream_csv
+    write_csv_response = SpreadsheetExportMixin.write_csv_response
+
+    def safe_preprocess(self, field, value, export_format):
+        return spreadsheet_cell(preprocess(self, field, value, export_format))
+
+    def stream_csv_with_bom(self, queryset):
         yield "\ufeff"
-        yield from super().stream_csv(queryset)
+        yield from stream_csv(self, queryset)
 
-    def preprocess_field_value(self, field, value, export_format):
-        return spreadsheet_cell(super().preprocess_field_value(field, value, export_format))
-
-    def write_csv_response(self, queryset):
-        from django.utils.http import content_disposition_header
-
-        response = super().write_csv_response(queryset)
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"{self.get_filename()}.csv"
-        )
+    def csv_response(self, queryset):
+        response = write_csv_response(self, queryset)
+        filename = f"{self.get_filename()}.csv"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
+
+    SpreadsheetExportMixin.preprocess_field_value = safe_preprocess
+    SpreadsheetExportMixin.stream_csv = stream_csv_with_bom
+    SpreadsheetExportMixin.write_csv_response = csv_response
+    SpreadsheetExportMixin.exports_are_safe = True

@@ -34,10 +34,12 @@ def media_origins() -> list[str]:
     return list(dict.fromkeys(origin for origin in origins if origin))
 
 
-def content_security_policy() -> str:
-    """The policy for our pages: scripts only from us; media from us and the media host."""
+def content_security_policy(*, frame_sources: list[str] = ()) -> str:
+    """The policy for our pages: scripts only from us; media from us and the media host.
+    `frame_sources` adds frame origins for one page (a SCORM lesson frames our own package)."""
     media = " ".join(["'self'", *media_origins()])
-    embeds = " ".join(filter(None, getattr(settings, "CSP_EMBED_ORIGINS", ()))) or "'none'"
+    origins = [*frame_sources, *getattr(settings, "CSP_EMBED_ORIGINS", ())]
+    embeds = " ".join(filter(None, origins)) or "'none'"
     return (
         f"default-src 'self'; img-src {media} data:; media-src {media}; frame-src {embeds}; "
         "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; "

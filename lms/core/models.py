@@ -127,6 +127,7 @@ class NoticeKind(models.TextChoices):
     MONTHLY_DIGEST = "monthly_digest", _("Thư tổng hợp hằng tháng")
     MISSED_SESSION = "missed_session", _("Báo vắng buổi học")
     SESSION_CANCELLED = "session_cancelled", _("Báo hủy buổi học")
+    SESSION_CHANGED = "session_changed", _("Báo đổi lịch buổi học")
     TRANSITION = "transition", _("Mời học chuyển đổi phiên bản")
 
 

@@ -125,9 +125,13 @@ def check_workbook(data: bytes, *, limits: ImportLimits) -> None:
     check_package(data, limits=limits, required_member="xl/workbook.xml")
 
 
-def check_package(data: bytes, *, limits: ImportLimits, required_member: str) -> None:
+def check_package(
+    data: bytes, *, limits: ImportLimits, required_member: str, scan_sheets: bool = True
+) -> None:
     """`check_workbook` for any Office package (a Word .docx names "word/document.xml"): the
-    same member, size, ratio and DTD checks; a worksheet part inside is held to the row caps."""
+    same member, size, ratio and DTD checks; a worksheet part inside is held to the row caps.
+    `scan_sheets=False` keeps the member, size, ratio and CRC checks for packages that are not
+    Office documents (a SCORM package's HTML pages have a DOCTYPE and need not be XML)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:  # BytesIO shares, does not copy
             members = archive.infolist()
@@ -146,7 +150,8 @@ def check_package(data: bytes, *, limits: ImportLimits, required_member: str) ->
     for member in members:
         _check_ratio(member.file_size, member.compress_size, limits)
         chunks = _inflate(data, member, budget, limits)
-        _scan_sheet(chunks, limits)
+        if scan_sheets:
+            _scan_sheet(chunks, limits)
         for _chunk in chunks:  # the rest of a part that is not a worksheet: size and CRC count
             pass
 

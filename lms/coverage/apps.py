@@ -6,3 +6,6 @@ class CoverageConfig(AppConfig):
     name = "lms.coverage"
     label = "coverage"
     verbose_name = _("Độ bao phủ đào tạo")
+
+    def ready(self):
+        from . import cache  # noqa: F401 - connects the data-version signals

@@ -8,13 +8,14 @@ import io
 import math
 from dataclasses import dataclass
 
-import pandas as pd
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.accounts.models import AgencyKind
 from lms.core.exports import spreadsheet_row
+from lms.core.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 # Above this many agency rows the page hands the export to a background task.
 SYNC_EXPORT_MAX_ROWS = 500
@@ -45,6 +46,15 @@ def _kind_label(kind: str) -> str:
     return str(dict(AgencyKind.choices).get(kind, kind))
 
 
+def agency_label(name: str, successor: str) -> str:
+    """The agency's name as the drill-down page shows it: "X (đã sáp nhập vào Y)" once merged,
+    so a file read months later still says where the agency went."""
+    if not successor:
+        return name
+    merged = _("đã sáp nhập vào %(successor)s") % {"successor": successor}
+    return f"{name} ({merged})"
+
+
 def table_rows(frame: pd.DataFrame) -> list[list]:
     """Rows in page order; coverage as a fraction (None when there is no target)."""
     rows = []
@@ -53,7 +63,7 @@ def table_rows(frame: pd.DataFrame) -> list[list]:
         rows.append(
             [
                 row.code,
-                row.name,
+                agency_label(row.name, getattr(row, "merged_into", "")),
                 _kind_label(row.kind),
                 row.parent,
                 int(row.target),

@@ -16,13 +16,19 @@ def can_see_coverage(user) -> bool:
     )
 
 
-def coverage_scope(user, tree: selectors.AgencyTree) -> set[int] | None:
-    """None = the whole province; otherwise the agency ids the user may see."""
+def coverage_scope_root(user) -> int | None:
+    """None = the whole province; otherwise the agency whose subtree the user may see."""
     if roles.has_role(user, roles.DOST_OFFICER) or roles.has_role(user, roles.EDITOR):
         return None
     if roles.has_role(user, roles.SECRETARY) and user.agency_id:
-        return tree.subtree(user.agency_id)
+        return user.agency_id
     raise PermissionDenied
+
+
+def coverage_scope(user, tree: selectors.AgencyTree) -> set[int] | None:
+    """None = the whole province; otherwise the agency ids the user may see."""
+    root = coverage_scope_root(user)
+    return None if root is None else tree.subtree(root)
 
 
 def narrow_to_agency(tree, scope, code):

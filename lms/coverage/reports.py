@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-import pandas as pd
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from lms.core.lazy import lazy_module
 
 from . import exports
 from .selectors import (
@@ -18,6 +18,8 @@ from .selectors import (
     load_agency_tree,
     sort_by_coverage,
 )
+
+pd = lazy_module("pandas")
 
 
 class UnknownAgency(ValueError):

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-import pandas as pd
-
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -19,9 +17,12 @@ from courses.certificates.models import Certificate
 from courses.learning.models import Enrolment, EnrolmentStatus
 from courses.learning.pages import Track
 from lms.accounts.models import Agency, AgencyKind, User
+from lms.core.lazy import lazy_module
 from lms.core.text import vietnamese_sort_key, vietnamese_title_key
 
 from .models import CoverageSnapshot, TrainingPlan
+
+pd = lazy_module("pandas")
 
 EXPIRY_WARNING_DAYS = 90
 DEFAULT_THRESHOLD_PCT = 50
@@ -282,6 +283,7 @@ def coverage_by_agency(
     frame["own_target"] = own_targets.astype("int64")
     own_certified = own["certified"] if "certified" in own else pd.Series(dtype="int64")
     frame["own_certified"] = own_certified.reindex(frame.index).fillna(0).astype("int64")
+    frame["merged_into"] = successor_names(tree, frame.index)
     frame = _with_coverage(frame)
     if scope is not None:
         frame = frame[frame.index.isin(scope)]
@@ -304,6 +306,13 @@ def _own_targets(headcounts: pd.Series, filters: CoverageFilter) -> pd.Series:
         return headcounts
     planned = pd.Series(plans, dtype="int64").reindex(headcounts.index)
     return planned.fillna(headcounts).astype("int64")
+
+
+def successor_names(tree: AgencyTree, index) -> pd.Series:
+    """The name of the agency each one merged into, "" for an agency that has not merged."""
+    merged_into = tree.agencies.loc[index, "merged_into_id"].dropna().astype("int64")
+    names = merged_into.map(tree.agencies["name"])
+    return names.reindex(index).fillna("").astype(str)
 
 
 def _with_coverage(frame: pd.DataFrame) -> pd.DataFrame:
@@ -438,6 +447,8 @@ def coverage_from_snapshots(
     frame["expiring"] = 0
     frame["own_target"] = agencies["target_headcount"].astype("int64")
     frame["own_certified"] = frame["certified"]
+    # A month stored before a merger lists the agency that has merged since: say where it went.
+    frame["merged_into"] = successor_names(tree, frame.index)
     frame = _with_coverage(frame)
     if scope is not None:
         frame = frame[frame.index.isin(scope)]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from courses.learning.pages import Track
 from lms.core.queue import QUEUE_DOWN_MESSAGE, enqueue
 
+from .cache import coverage_changed
 from .models import CoverageExport, CoverageSnapshot, ExportStatus
 from .selectors import CoverageFilter, coverage_by_agency, load_agency_tree
 
@@ -57,6 +58,7 @@ def snapshot_take(*, month: dt.date) -> int:
         update_fields=["target", "enrolled", "completed", "certified", "created_at"],
         batch_size=500,
     )
+    coverage_changed()  # the month list and the trend chart moved
     return len(rows)
 
 

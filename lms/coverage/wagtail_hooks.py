@@ -15,7 +15,6 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from lms.accounts.permissions import can_manage_directory
-from lms.core.exports import SafeSpreadsheetExportMixin
 from lms.core.spreadsheet_import import SpreadsheetImportView
 from lms.coverage.permissions import can_see_coverage, coverage_scope
 
@@ -25,7 +24,7 @@ from .plans import plans_import
 from .views import coverage_rows
 
 
-class CoverageReportView(SafeSpreadsheetExportMixin, ReportView):
+class CoverageReportView(ReportView):
     page_title = _("Độ bao phủ đào tạo")
     header_icon = "table"
     index_url_name = "coverage_report"

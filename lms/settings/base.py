@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "lms.bench",
     "lms.coverage",
     "lms.api",
+    "lms.xapi",
     "courses",
     "quizzes",
     "wagtail.contrib.forms",
@@ -174,7 +175,12 @@ MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=[])
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "lms" / "locale", BASE_DIR / "lms" / "locale" / "allauth"]
+# Project catalogues first: they complete the Vietnamese that allauth and Wagtail lack.
+LOCALE_PATHS = [
+    BASE_DIR / "lms" / "locale",
+    BASE_DIR / "lms" / "locale" / "allauth",
+    BASE_DIR / "lms" / "locale" / "wagtail",
+]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -302,7 +308,18 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# A marking page sends a status and a note per person (classes hold up to 5 000 people).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2 * 5000 + 100
 WAGTAIL_SITE_NAME = "Đào tạo ISO 9001"
+# xAPI: learning records are sent as statements to this LRS endpoint (e.g.
+# https://lrs.example.vn/data/xAPI) when set; credentials as HTTP Basic (username/password) or a
+# whole Authorization header value (XAPI_AUTH). Empty: nothing is sent.
+XAPI_ENDPOINT = env("XAPI_ENDPOINT", default="")
+XAPI_USERNAME = env("XAPI_USERNAME", default="")
+XAPI_PASSWORD = env("XAPI_PASSWORD", default="")
+XAPI_AUTH = env("XAPI_AUTH", default="")
+XAPI_TIMEOUT = env.float("XAPI_TIMEOUT", default=10.0)
+
 # Links in e-mails, PDFs and QR codes: SITE_URL when set (production requires a public https
 # address), else the default Wagtail Site's address (lms.core.links.site_url).
 SITE_URL = env("SITE_URL", default="")
@@ -311,7 +328,8 @@ WAGTAIL_I18N_ENABLED = False
 # The editor script writes ASCII slugs; VietnameseSlugPage fixes its "dj" for đ on save.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "md", "txt", "zip"]
+# mp4/webm: the lesson video block plays self-hosted videos from the document library.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "pptx", "odt", "ods", "md", "txt", "zip", "mp4", "webm"]
 # The admin fetches nothing from the internet (closed provincial intranets): no Gravatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Video players lessons may embed; the Content-Security-Policy allows them in frame-src.

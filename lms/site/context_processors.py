@@ -9,7 +9,8 @@ NAVIGATION = [
     ("courses:catalogue", _("Khóa học"), None),
     ("courses:my_learning", _("Học tập của tôi"), None),
     ("certificates:mine", _("Chứng nhận"), None),
-    ("classes:list", _("Lớp học"), {roles.TRAINER}),
+    # Officers and editors open classes from this page ("Lớp mới"), so they see it too.
+    ("classes:list", _("Lớp học"), {roles.TRAINER, roles.DOST_OFFICER, roles.EDITOR}),
     (
         "quizzes:results_index",
         _("Kết quả kiểm tra"),

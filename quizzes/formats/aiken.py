@@ -13,15 +13,16 @@ import re
 from dataclasses import dataclass, field
 
 from .base import FormatError, ParsedQuestion, ParseResult, default_name, source_lines
+from .base import translate_lazy as gettext_lazy
 
-MSG_OPTION_BEFORE_QUESTION = "option before any question text"
-MSG_ANSWER_BEFORE_QUESTION = "'ANSWER:' line before any question text"
-MSG_TEXT_ON_TWO_LINES = "question text must be on one line"
-MSG_NO_ANSWER_LINE = "question has no 'ANSWER:' line"
-MSG_TOO_FEW_OPTIONS = "a question needs at least 2 options"
-MSG_EMPTY_OPTION = "option {letter} is empty"
-MSG_DUPLICATE_OPTION = "option {letter} appears twice"
-MSG_UNKNOWN_ANSWER = "answer '{answer}' is not one of the options {letters}"
+MSG_OPTION_BEFORE_QUESTION = gettext_lazy("phương án đứng trước mọi câu hỏi")
+MSG_ANSWER_BEFORE_QUESTION = gettext_lazy("dòng 'ANSWER:' đứng trước mọi câu hỏi")
+MSG_TEXT_ON_TWO_LINES = gettext_lazy("nội dung câu hỏi phải nằm trên một dòng")
+MSG_NO_ANSWER_LINE = gettext_lazy("câu hỏi thiếu dòng 'ANSWER:'")
+MSG_TOO_FEW_OPTIONS = gettext_lazy("câu hỏi cần ít nhất 2 phương án")
+MSG_EMPTY_OPTION = gettext_lazy("phương án {letter} trống")
+MSG_DUPLICATE_OPTION = gettext_lazy("phương án {letter} xuất hiện hai lần")
+MSG_UNKNOWN_ANSWER = gettext_lazy("đáp án '{answer}' không thuộc các phương án {letters}")
 
 _OPTION_RE = re.compile(r"([A-Z])[.)][ \t]?(.*)")
 _ANSWER_RE = re.compile(r"ANSWER:(.*)", re.IGNORECASE)

@@ -49,6 +49,10 @@ class FormatError:
     line: int
     message: str
 
+    def __post_init__(self):
+        # Messages may be lazy (GIFT, Aiken); an error carries the text in the active language.
+        self.message = str(self.message)
+
 
 @dataclass
 class ParseResult:
@@ -94,3 +98,21 @@ def translate(message: str) -> str:
     except ImportError:  # pragma: no cover - Django is always installed here
         return message
     return gettext(message) if settings.configured else message
+
+
+class _Lazy(str):
+    """A message translated when it is used: module constants of the GIFT and Aiken readers
+    are defined at import, before a request picks the language. `format` and `str` give the
+    text in the active language."""
+
+    def __str__(self):
+        return translate(str.__str__(self))
+
+    def format(self, *args, **kwargs):
+        return str(self).format(*args, **kwargs)
+
+
+def translate_lazy(message: str) -> str:
+    """Imported as `gettext_lazy` by the GIFT and Aiken readers, so the catalogue picks their
+    messages up."""
+    return _Lazy(message)

@@ -23,29 +23,34 @@ from .base import (
     shorten,
     source_lines,
 )
+from .base import translate_lazy as gettext_lazy
 
-# Messages are English source strings; the Django layer translates them. Keep them short.
-MSG_UNREADABLE = "could not read this question"
-MSG_UNCLOSED_TITLE = "question title is not closed with '::'"
-MSG_UNCLOSED_BRACE = "unclosed answer block '{'"
-MSG_UNOPENED_BRACE = "'}' without an opening '{'"
-MSG_NESTED_BRACE = "'{' inside an answer block (write \\{ for a literal brace)"
-MSG_SECOND_BLOCK = "second answer block in one question (blank line missing between questions?)"
-MSG_EMPTY_TEXT = "question text is empty"
-MSG_UNKNOWN_MARKER = "answer must start with '=' or '~': {text}"
-MSG_EMPTY_ANSWER = "empty answer"
-MSG_TOO_FEW_CHOICES = "a choice question needs at least 2 answers"
-MSG_BAD_WEIGHT = "bad answer weight '%{weight}%' (use a number from -100 to 100)"
-MSG_PENALTY_NOT_ALLOWED = "negative weight '%{weight}%' is only allowed in choice questions"
-MSG_NO_FULL_MARK = "no answer is worth 100%"
-MSG_SEVERAL_FULL_MARKS = "several answers are worth 100%; use ~%50% weights for multiple answers"
-MSG_WEIGHTS_SUM = "positive answer weights add up to {total}%, not 100%"
-MSG_MATCH_NO_ARROW = "matching pair needs '->': {text}"
-MSG_MATCH_TOO_FEW = "a matching question needs at least 2 pairs"
-MSG_BAD_NUMBER = "not a number: {text}"
-MSG_BAD_RANGE = "range minimum is above its maximum: {text}"
-MSG_NEGATIVE_TOLERANCE = "tolerance must not be negative: {text}"
-MSG_NO_NUMERICAL_ANSWER = "numerical question has no answer"
+# Messages are Vietnamese source strings, translated when used (catalogue: lms/locale/en).
+MSG_UNREADABLE = gettext_lazy("không đọc được câu hỏi này")
+MSG_UNCLOSED_TITLE = gettext_lazy("tên câu hỏi chưa được đóng bằng '::'")
+MSG_UNCLOSED_BRACE = gettext_lazy("khối đáp án mở bằng '{' nhưng chưa đóng")
+MSG_UNOPENED_BRACE = gettext_lazy("có '}' mà không có '{' mở trước")
+MSG_NESTED_BRACE = gettext_lazy("có '{' bên trong khối đáp án (viết \\{ nếu muốn dấu ngoặc thường)")
+MSG_SECOND_BLOCK = gettext_lazy("một câu hỏi có hai khối đáp án (thiếu dòng trống giữa hai câu?)")
+MSG_EMPTY_TEXT = gettext_lazy("câu hỏi không có nội dung")
+MSG_UNKNOWN_MARKER = gettext_lazy("đáp án phải bắt đầu bằng '=' hoặc '~': {text}")
+MSG_EMPTY_ANSWER = gettext_lazy("đáp án trống")
+MSG_TOO_FEW_CHOICES = gettext_lazy("câu hỏi lựa chọn cần ít nhất 2 đáp án")
+MSG_BAD_WEIGHT = gettext_lazy("tỉ lệ điểm '%{weight}%' không hợp lệ (dùng một số từ -100 đến 100)")
+MSG_PENALTY_NOT_ALLOWED = gettext_lazy(
+    "tỉ lệ điểm âm '%{weight}%' chỉ dùng được cho câu hỏi lựa chọn"
+)
+MSG_NO_FULL_MARK = gettext_lazy("không có đáp án nào được 100% điểm")
+MSG_SEVERAL_FULL_MARKS = gettext_lazy(
+    "nhiều đáp án cùng được 100% điểm; câu nhiều đáp án đúng hãy dùng tỉ lệ ~%50%"
+)
+MSG_WEIGHTS_SUM = gettext_lazy("tổng tỉ lệ điểm dương là {total}%, không phải 100%")
+MSG_MATCH_NO_ARROW = gettext_lazy("cặp ghép đôi cần có '->': {text}")
+MSG_MATCH_TOO_FEW = gettext_lazy("câu hỏi ghép đôi cần ít nhất 2 cặp")
+MSG_BAD_NUMBER = gettext_lazy("không phải số: {text}")
+MSG_BAD_RANGE = gettext_lazy("cận dưới lớn hơn cận trên: {text}")
+MSG_NEGATIVE_TOLERANCE = gettext_lazy("sai số cho phép không được âm: {text}")
+MSG_NO_NUMERICAL_ANSWER = gettext_lazy("câu hỏi dạng số chưa có đáp án")
 
 _ESCAPES = {"\\": "\\", ":": ":", "#": "#", "=": "=", "{": "{", "}": "}", "~": "~", "n": "\n"}
 _TRUE_WORDS = ("T", "TRUE")

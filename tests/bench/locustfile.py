@@ -9,6 +9,7 @@ statistics read per step; a status other than the step's expected ones is a fail
 fixtures come from the JSON file named by BENCH_JOURNEY_FIXTURES.
 """
 
+import html
 import itertools
 import json
 import os
@@ -159,7 +160,7 @@ class Trainer(JourneyUser):
         page = self.step("attendance page", "GET", self.path)
         status = next(self.statuses)
         form = {f"status_{uid}": status for uid in FIXTURES["hall_user_ids"]}
-        # What each row looked like when loaded: without it a save never overwrites a mark.
-        loaded = r'name="(was_(?:status|note)_\d+)" value="([^"]*)"'
-        form.update(re.findall(loaded, page.text if page is not None else ""))
+        # What the page showed when loaded: without it a save never overwrites a mark.
+        loaded = re.search(r'name="loaded" value="([^"]*)"', page.text if page is not None else "")
+        form["loaded"] = html.unescape(loaded.group(1)) if loaded else "{}"
         self.step("attendance mark", "POST", self.path, data=form)

@@ -1,6 +1,7 @@
 """Marking attendance: one POST for the whole class, audit, walk-ins, paper, exports, PDF."""
 
 import io
+import json
 
 import pytest
 
@@ -55,7 +56,7 @@ def test_marking_whole_class_in_one_post_with_audit(client, trainer, class_sessi
 
     client.post(
         f"/classes/sessions/{class_session.pk}/attendance/",
-        {f"status_{binh.pk}": "present", f"was_status_{binh.pk}": "late"},
+        {f"status_{binh.pk}": "present", "loaded": json.dumps({binh.pk: ["late", ""]})},
     )
 
     changed = AuditEvent.objects.filter(verb="attendance.mark").order_by("-pk").first()
@@ -195,7 +196,10 @@ def test_marking_500_attendees_within_query_budget(
     ContentType.objects.get_for_model(Attendance)  # process-wide cache, warm in production
     client.force_login(trainer)
     url = f"/classes/sessions/{session.pk}/attendance/"
+    # The form as the page sends it: a status and a note per row, and what the page showed.
     data = {f"status_{u.pk}": "present" if n % 5 else "late" for n, u in enumerate(users)}
+    data |= {f"note_{u.pk}": "" for u in users}
+    data["loaded"] = client.get(url).context["loaded"]
     postgres = connection.vendor == "postgresql"
 
     # PostgreSQL: session, user, roster, and one statement that upserts and audits.

@@ -44,7 +44,7 @@ def loaded_form(client, url) -> dict:
     assert response.status_code == 200
     reader = _FormReader()
     reader.feed(response.content.decode())
-    (form,) = [form for form in reader.forms if any(k.startswith("was_status_") for k in form)]
+    (form,) = [form for form in reader.forms if "loaded" in form]
     return form
 
 

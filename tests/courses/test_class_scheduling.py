@@ -107,8 +107,22 @@ def test_cancelling_a_session_emails_its_roster_once(
     assert AuditEvent.objects.filter(verb="session.cancel").count() == 1
 
 
-def test_trainers_do_not_see_an_admin_link_they_cannot_open(client, trainer, officer):
-    client.force_login(trainer)
-    assert 'href="/admin/"' not in client.get("/classes/").content.decode()
-    client.force_login(officer)
-    assert 'href="/admin/"' in client.get("/classes/").content.decode()
+def test_officers_and_editors_find_the_classes_page_in_their_menu(client, officer, editor):
+    for person in (officer, editor):
+        client.force_login(person)
+        page = client.get("/certificates/").content.decode()
+        assert 'href="/classes/"' in page
+        assert client.get("/classes/").status_code == 200
+
+
+def test_every_admin_link_shown_opens(client, trainer, officer, secretary):
+    """Trainers schedule their sessions in the admin, so they see its link and it opens;
+    a secretary has nothing there and sees no link."""
+    for person in (trainer, officer):
+        client.force_login(person)
+        assert 'href="/admin/"' in client.get("/classes/").content.decode()
+        assert client.get("/admin/").status_code == 200
+    client.force_login(secretary)
+    page = client.get("/certificates/").content.decode()
+    assert 'href="/coverage/"' in page  # the menu is there, without the admin link
+    assert 'href="/admin/"' not in page

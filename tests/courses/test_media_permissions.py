@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from PIL import Image as PILImage
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,17 +37,24 @@ def test_editor_uploads_and_chooses_an_image_for_a_lesson(client, editor):
     assert chooser.status_code == 200 and "Sơ đồ QMS" in chooser.json()["html"]
 
 
-def test_editor_uploads_a_document(client, editor):
+@pytest.mark.parametrize(
+    "name, content, content_type",
+    [
+        ("mau-bieu.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        # The lesson video block plays a self-hosted mp4/webm from the document library.
+        ("bai-giang.mp4", b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00", "video/mp4"),
+        ("bai-giang.webm", b"\x1aE\xdf\xa3\x9fB\x86\x81\x01", "video/webm"),
+    ],
+)
+def test_editor_uploads_a_document(client, editor, name, content, content_type):
     client.force_login(editor)
-    upload = SimpleUploadedFile(
-        "mau-bieu.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
-    )
+    upload = SimpleUploadedFile(name, content, content_type=content_type)
     response = client.post(
         "/admin/documents/add/",
         {"title": "Mẫu biểu", "file": upload, "collection": Collection.get_first_root_node().pk},
     )
     assert response.status_code == 302, response.content.decode()[:500]
-    assert get_document_model().objects.filter(title="Mẫu biểu").exists()
+    assert get_document_model().objects.get(title="Mẫu biểu").file.name.endswith(name[-4:])
 
 
 def test_officer_uploads_certificate_artwork_only_where_it_belongs(client, officer):

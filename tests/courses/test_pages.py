@@ -242,12 +242,15 @@ def test_lesson_page_query_budget_does_not_grow_with_course_size(
     client.force_login(trainee)
     url = _lesson(course, 2).url
     client.get(url)  # warm the page cache as a running server would have it
-    # session, user, enrolment, completions: roles and everything about the page tree (site,
-    # route, outline, view restrictions, settings) come from the cache
-    with django_assert_max_num_queries(4):
+    # session, user, enrolment with its completions (one statement): roles and everything
+    # about the page tree (site, route, outline, view restrictions, settings) come from the cache
+    with django_assert_max_num_queries(3):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("<li class=") == lessons
+    progress = response.context["progress"]
+    assert progress.enrolment.user_id == trainee.pk
+    assert progress.done_ids == {_lesson(course, n).pk for n in range(1, lessons, 2)}
 
 
 @pytest.mark.django_db
@@ -269,3 +272,31 @@ def test_unpublished_course_is_not_listed(client, make_course):
     hidden.unpublish()
     assert "Khóa nháp" not in client.get("/courses/").content.decode()
     assert CoursePage.objects.live().filter(pk=hidden.pk).count() == 0
+
+
+@pytest.mark.django_db
+def test_lesson_outline_is_read_from_the_process_not_the_shared_cache(
+    client, trainee, course, monkeypatch
+):
+    """With Redis every cache read is a round trip: the outline and the catalogue URL a worker
+    has read once under this page tree version are kept in the process."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    monkeypatch.setattr("lms.core.pagecache.SHARED", True)  # as deployed, with Redis
+    enrolment_create(user=trainee, course=course, source="self")
+    client.force_login(trainee)
+    url = _lesson(course, 1).url
+    client.get(url)  # this worker reads them once
+    read = []
+    real_get = LocMemCache.get
+
+    def counting_get(self, key, *args, **kwargs):
+        read.append(key)
+        return real_get(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(LocMemCache, "get", counting_get)
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response.content.decode().count("<li class=") == 3
+    assert not [key for key in read if "outline" in key or "catalogue-url" in key]

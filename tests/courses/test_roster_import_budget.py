@@ -140,3 +140,17 @@ def test_enrolments_bulk_ensure_self_enrolment_needs_prerequisites(make_course, 
 
     (enrolment,) = enrolments_bulk_ensure(users=[trainee], course=advanced, source="self")
     assert enrolment.enrolled_by is None and enrolment.source == "self"
+
+
+def test_roster_import_of_newcomers_reads_no_enrolment(class_session, agency_tree):
+    """People the import creates cannot be enrolled yet: their enrolments are neither looked
+    up before the INSERT nor read back after it (the INSERT returns them)."""
+    result, queries = _import_counting(class_session, 200, "fresh")
+
+    assert result.created == 200 and result.enrolled == 200
+    enrolment_reads = [
+        sql for sql in queries if sql.startswith("SELECT") and 'FROM "courses_enrolment"' in sql
+    ]
+    assert enrolment_reads == []
+    course = class_session.training_class.course
+    assert Enrolment.objects.filter(course=course, source="roster").count() == 200

@@ -19,7 +19,7 @@ def test_trainee_signs_up_verifies_email_and_signs_in(page, agency_tree, site_tr
     email = f"hoc.vien.{page.viewport_name}@example.vn"
     page.get_by_label("Họ và tên").fill("Nguyễn Thị Hồng Nhung")
     page.locator("#id_email, #id_login").first.fill(email)
-    page.get_by_label("Cơ quan, đơn vị").select_option(label="Sở Tư pháp")
+    page.get_by_label("Cơ quan, đơn vị").fill("Sở Tư pháp")
     page.locator("#id_password1").fill("Mat-khau-manh-2026")
     page.locator("#id_password2").fill("Mat-khau-manh-2026")
     screenshot(page, "signup")

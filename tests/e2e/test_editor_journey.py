@@ -27,7 +27,7 @@ def _publish(page):
     # Wagtail keeps "Publish" in the footer's action menu, behind the "Save draft" toggle.
     page.locator("footer .dropdown-toggle, [data-w-dropdown-target='toggle']").last.click()
     submit(page, page.locator("button[name='action-publish']"))
-    expect(page.locator(".messages")).to_contain_text("published")
+    expect(page.locator(".messages")).to_contain_text("Đã tạo và xuất bản")
 
 
 def _add_child(page, parent_id: int, model: str, title: str):

@@ -20,7 +20,7 @@ def test_signup_verify_email_login_and_logout(client, agency_tree):
         {
             "full_name": "Nguye\u0302\u0303n Thi\u0323 Lan",  # typed as NFD
             "email": "Lan.Nguyen@Example.VN",
-            "agency": agency_tree["department"].pk,
+            "agency": agency_tree["department"].name,
             "position": "Chuyên viên",
             "password1": "Mat-khau-manh-2026",
             "password2": "Mat-khau-manh-2026",

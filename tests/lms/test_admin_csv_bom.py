@@ -40,3 +40,24 @@ def test_audit_log_csv_starts_with_a_bom_and_quotes_formulas(client, officer, ag
     rows = _csv(response)
     assert rows[0][0] == "Thời điểm"
     assert "'=SUM(1+1) Sở Tư pháp" in rows[1]
+
+
+@pytest.mark.django_db
+def test_wagtail_built_in_reports_quote_formulas_too(client, make_user, agency_tree):
+    """Wagtail's own site-history report writes titles editors typed; they stay text."""
+    from wagtail.models import Page
+
+    from lms.accounts import roles
+
+    admin = make_user(roles.DOST_OFFICER, agency=agency_tree["province"], is_staff=True)
+    admin.is_superuser = True
+    admin.save()
+    root = Page.get_first_root_node()
+    page = root.add_child(instance=Page(title='=HYPERLINK("http://x.example","Mở")'))
+    page.save_revision(user=admin, log_action=True).publish(user=admin)
+    client.force_login(admin)
+    response = client.get("/admin/reports/site-history/?export=csv")
+    assert response.status_code == 200
+    rows = _csv(response)
+    titles = [cell for row in rows[1:] for cell in row if "HYPERLINK" in cell]
+    assert titles and all(title.startswith("'=") for title in titles), rows

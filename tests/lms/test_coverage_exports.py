@@ -204,3 +204,53 @@ def test_stored_month_is_the_period_the_dashboard_names(client, officer, coverag
     assert f"Số liệu chốt tháng {month:%m/%Y}" in content
     assert "Toàn bộ thời gian" not in content
     assert 'role="img" aria-labelledby="kind-chart-title kind-chart-desc"' in content
+
+
+def _merge_commune_after_the_month_was_stored(coverage_scenario):
+    from lms.accounts.services import agency_merge
+    from lms.coverage.services import snapshot_take
+
+    month = timezone.localdate().replace(day=1)
+    snapshot_take(month=month)
+    commune, department = coverage_scenario["commune_a"], coverage_scenario["department"]
+    agency_merge(agency=commune, into=department)
+    return month, commune, department
+
+
+def test_exports_of_a_stored_month_name_where_a_merged_agency_went(
+    client, officer, coverage_scenario
+):
+    month, commune, department = _merge_commune_after_the_month_was_stored(coverage_scenario)
+    label = f"{commune.name} (đã sáp nhập vào {department.name})"
+    client.force_login(officer)
+    query = {"track": "awareness", "month": month.isoformat()}
+    page = client.get(reverse("coverage:dashboard"), query).content.decode()
+    assert f"đã sáp nhập vào {department.name}" in page
+
+    csv_file = client.post(reverse("coverage:export"), {**query, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
+    names = {row[0]: row[1] for row in rows[1:]}
+    assert names[commune.code] == label
+    assert names[department.code] == department.name  # the survivor is named as it is
+
+    xlsx_file = client.post(reverse("coverage:export"), {**query, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx_file.content)).active
+    names = {row[0]: row[1] for row in sheet.iter_rows(min_row=7, values_only=True)}
+    assert names[commune.code] == label
+
+
+def test_merged_label_in_the_english_export(coverage_scenario):
+    from django.utils import translation
+
+    from lms.coverage import reports, selectors
+
+    month, commune, department = _merge_commune_after_the_month_was_stored(coverage_scenario)
+    frame = selectors.coverage_from_snapshots(
+        month, track="awareness", tree=selectors.load_agency_tree()
+    )
+    with translation.override("en"):
+        content = reports.render_file(frame, selectors.CoverageFilter(), "csv")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert [commune.name + f" (merged into {department.name})"] == [
+        row[1] for row in rows[1:] if row[0] == commune.code
+    ]

@@ -132,7 +132,7 @@ def test_answer_that_names_no_option_is_an_error(answer_line):
 
     assert result.questions == []
     assert [e.line for e in result.errors] == [4]
-    assert result.errors[0].message.startswith("answer '")
+    assert result.errors[0].message.startswith("đáp án '")
 
 
 def test_answer_letter_refers_to_the_option_label_not_its_position():
@@ -195,7 +195,7 @@ def test_aiken_parser_never_raises_and_is_deterministic(source):
 
 def test_unknown_answer_quotes_its_first_ten_characters():
     result = parse_aiken("Câu hỏi?\nA) Một\nB) Hai\nANSWER: 0123456789ABCDEF\n")
-    assert located(result) == [(4, "answer '0123456789' is not one of the options A, B")]
+    assert located(result) == [(4, "đáp án '0123456789' không thuộc các phương án A, B")]
 
 
 def test_aiken_text_is_plain_so_its_name_keeps_angle_brackets():

@@ -791,3 +791,16 @@ def test_any_text_survives_a_round_trip(name, text, answer, feedback, general):
     assert comparable(got) | {"name": ""} == comparable(original) | {"name": ""}
     if name:
         assert got.name == name
+
+
+def test_errors_read_in_the_language_of_the_person_importing():
+    """The admin preview showed "unclosed answer block" to Vietnamese staff."""
+    from django.utils import translation
+
+    text = "Câu hỏi?{\n=a\n~b\n"
+    with translation.override("vi"):
+        vietnamese = [(e.line, e.message) for e in parse_gift(text).errors]
+    with translation.override("en"):
+        english = [(e.line, e.message) for e in parse_gift(text).errors]
+    assert vietnamese == [(1, "khối đáp án mở bằng '{' nhưng chưa đóng")]
+    assert english == [(1, "unclosed answer block '{'")]

@@ -107,6 +107,9 @@ def test_admin_previews_a_word_file_then_imports_it_on_confirm(client, editor):
     content = preview.content.decode()
     assert preview.status_code == 200
     assert "8 câu hỏi sẽ được nhập" in content and "Xác nhận nhập" in content
+    # Question types by the names trainers know, not the stored codes.
+    assert "Đúng/Sai" in content and "Một lựa chọn đúng" in content
+    assert "true_false" not in content and "single_choice" not in content
     assert not Question.objects.exists()
     confirm = {"confirm": "1", "fmt": "docx", "bank": "Ngân hàng Word"}
     done = client.post(URL, confirm | {"text": preview.context["text"]})
@@ -167,3 +170,35 @@ def test_export_of_a_gift_bank_to_word_says_what_it_cannot_keep(db, tmp_path):
     assert "question(s) are not kept whole in docx" in err
     out, _err = run("import_questions", str(output), "--format", "docx", "--bank", "Bản Word")
     assert "Imported 9 question(s)" in out
+
+
+@pytest.mark.parametrize("sample", [WORD, EXCEL], ids=["word", "excel"])
+def test_gift_export_of_an_office_bank_carries_the_same_answer_keys(db, tmp_path, sample):
+    """A bank imported from the trainers' Word or Excel file goes on to Moodle as GIFT with the
+    same right answers, marks split the same way, and the same feedback."""
+    run("import_questions", str(sample), "--format", sample.suffix[1:], "--bank", "Gốc")
+    output = tmp_path / "xuat.gift"
+    run("export_questions", "--bank", "Gốc", "--format", "gift", "--output", str(output))
+    run("import_questions", str(output), "--format", "gift", "--bank", "GIFT")
+
+    def keys(bank):
+        return [
+            (
+                q.qtype,
+                q.text,
+                [(a.get("text"), a.get("fraction"), a.get("feedback", "")) for a in q.answers],
+                q.general_feedback,
+            )
+            for q in Question.objects.filter(bank__name=bank).order_by("category__path", "pk")
+        ]
+
+    assert keys("GIFT") == keys("Gốc")
+    several_right = [
+        [fraction for _text, fraction, _feedback in answers if fraction > 0]
+        for qtype, _text, answers, _feedback in keys("GIFT")
+        if qtype == "multiple_choice"
+    ]
+    # Several right options: marks split evenly, and still so after the trip through GIFT.
+    for fractions in several_right:
+        assert len(fractions) > 1 and len(set(fractions)) == 1
+        assert sum(fractions) == pytest.approx(1)

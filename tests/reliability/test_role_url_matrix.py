@@ -91,6 +91,10 @@ EXPECTED = {
     "quizzes:results_index": [R, D, D, OK, OK, D, D, OK, OK],
     "quizzes:start": [R, F, F, F, F, F, F, F, F],
     "quizzes:submit": [R, F, F, F, F, F, F, F, F],
+    # A forged launch token: the package files answer only to a token the lesson page minted
+    # (tests/courses/scorm/test_scorm_runtime.py probes real tokens of other people).
+    "scorm:file": [N, N, N, N, N, N, N, N, N],
+    "scorm:runtime": [F, F, F, F, F, F, F, F, F],
     "verify:detail": [OK, OK, OK, OK, OK, OK, OK, OK, OK],
     "verify:form": [OK, OK, OK, OK, OK, OK, OK, OK, OK],
     # With a signing certificate configured (world uses certificate_signing); 404 without one.
@@ -190,6 +194,7 @@ def world(
         "coverage:transition": {"pk": 999999},
         "coverage:transition_enrol": {"pk": 999999},
         "coverage:export_download": {"pk": export.pk},
+        "scorm:file": {"token": "forged:token", "path": "index.html"},
     }
     pages = {
         "home": "/",
@@ -260,6 +265,7 @@ POST_EXPECTED = {
     "quizzes:autosave": [R, OK, N, N, N],
     "quizzes:start": [R, R, R, R, R],
     "quizzes:submit": [R, R, N, N, N],
+    "scorm:runtime": [D, N, N, N, N],  # JSON answers, no login redirect; an ordinary lesson
 }
 
 # Wagtail pages and admin entry points (served by packages, guarded by us).
@@ -270,7 +276,7 @@ PAGE_EXPECTED = {
     "course": [OK, OK, OK, OK, OK, OK, OK, OK, OK],
     "lesson": [R, OK, OK, OK, OK, OK, OK, OK, OK],  # body only for the enrolled: see below
     "quiz": [OK, OK, OK, OK, OK, OK, OK, OK, OK],
-    "wagtail_admin": [R, R, R, R, R, R, R, OK, OK],
+    "wagtail_admin": [R, R, R, OK, OK, R, R, OK, OK],  # trainers: their class sessions
     "django_admin": [R, R, R, R, R, R, R, R, R],
 }
 

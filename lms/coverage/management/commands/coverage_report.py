@@ -1,29 +1,11 @@
-import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from courses.learning.pages import Track
-from lms.core.dates import day_range_error
+from lms.core.dates import command_date as parse_date
 from lms.coverage.reports import UnknownAgency, coverage_report, render_file
 from lms.coverage.selectors import CoverageFilter
-
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-
-
-def parse_date(option: str, value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    for date_format in DATE_FORMATS:
-        try:
-            day = dt.datetime.strptime(value.strip(), date_format).date()
-        except ValueError:
-            continue
-        error = day_range_error(day)
-        if error:
-            raise CommandError(f"--{option} {value}: {error}")
-        return day
-    raise CommandError(f"--{option} {value!r}: not a date (use YYYY-MM-DD or dd/mm/yyyy)")
 
 
 class Command(BaseCommand):

@@ -9,6 +9,7 @@ from courses.certificates import transitions_demo as transitions_demo
 from courses.certificates.signing import write_self_signed_pair
 from courses.classes import demo as classes_demo
 from courses.learning import demo as learning_demo
+from courses.scorm import demo as scorm_demo
 from lms.accounts import demo as accounts_demo
 from lms.coverage import demo as coverage_demo
 from lms.site import demo as core_demo
@@ -22,6 +23,7 @@ STEP_GROUPS = [
     certificates_demo.STEPS,
     transitions_demo.STEPS,
     coverage_demo.STEPS,
+    scorm_demo.STEPS,  # last: the earlier steps' learners were made without this lesson
 ]
 
 

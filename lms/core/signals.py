@@ -1,0 +1,12 @@
+"""Signals of the kernel, so apps learn of each other's writes without importing each other."""
+
+from django.dispatch import Signal
+
+# Sent after rows were written by a path that sends no model signals (bulk_create, bulk_update,
+# QuerySet.update): kwargs sender (the model). Caches counting those rows (lms.coverage.cache)
+# listen; the apps that write never import them.
+bulk_written = Signal()
+
+
+def send_bulk_written(model) -> None:
+    bulk_written.send(sender=model)

@@ -1,0 +1,1 @@
+"""Learning records sent as xAPI statements to a learning record store (LRS), when configured."""
