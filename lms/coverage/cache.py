@@ -19,8 +19,9 @@ live at most CACHE_SECONDS: "expiring within 90 days" and "valid now" move with 
 Only plain Python is stored (numpy numbers become int/float), with the gap lists and the agency
 table already rendered (views._with_fragments), so a cache hit imports neither pandas nor numpy
 and renders no row loop. While one request builds a report, others asking for the same key wait
-for it (BUILD_WAIT_SECONDS) rather than aggregating the province at the same time. The cache is used where it is shared by every worker (Redis); with a
-process-local cache (tests, a single-process dev server) every request computes, as before.
+for it (BUILD_WAIT_SECONDS) rather than aggregating the province at the same time. The cache
+is used where it is shared by every worker (Redis); with a process-local cache (tests, a
+single-process dev server) every request computes, as before.
 """
 
 import hashlib
