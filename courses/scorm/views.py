@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from lms.core import jsoninput
 from lms.core.middleware import content_security_policy
 
 from . import runtime
@@ -191,7 +192,7 @@ def runtime_commit(request, page_id: int):
     if len(request.body) > MAX_RUNTIME_BODY:
         return _json_error(_("Dữ liệu bài học gửi lên quá lớn."), 413)
     try:
-        values = json.loads(request.body).get("values")
+        values = jsoninput.loads(request.body).get("values")
     except (ValueError, AttributeError):
         return _json_error(_("Dữ liệu gửi lên không đúng định dạng."), 400)
     try:

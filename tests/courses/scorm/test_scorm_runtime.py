@@ -169,6 +169,24 @@ def test_values_the_data_model_forbids_are_refused(client, enrolled_trainee, sco
     assert not ScormAttempt.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"values": ' + "[" * 100_000 + "]" * 100_000 + "}",  # deeper than Python recurses
+        '{"values": {"cmi.suspend_data": "\\ud800"}}',  # a lone surrogate, not UTF-8
+        b'{"values": {"cmi.suspend_data": "\xff"}}',  # not UTF-8 at all
+    ],
+)
+def test_bodies_json_accepts_but_no_database_stores_are_refused(
+    client, enrolled_trainee, scorm_lesson, body
+):
+    client.force_login(enrolled_trainee)
+    url = f"/scorm/runtime/{scorm_lesson.pk}/"
+    response = client.post(url, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert not ScormAttempt.objects.exists()
+
+
 def test_suspend_data_limit_follows_the_setting(client, enrolled_trainee, scorm_lesson, settings):
     settings.SCORM_MAX_SUSPEND_DATA = 10
     client.force_login(enrolled_trainee)
