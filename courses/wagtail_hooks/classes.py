@@ -8,16 +8,25 @@ e-mails its roster exactly as one moved from /classes/ does.
 
 from django import forms
 from django.http import Http404
+from django.shortcuts import get_list_or_404
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views.generic.models import CopyViewMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from courses.models import ClassSession, TrainingClass
@@ -125,11 +134,35 @@ class _OwnSessionsChoice:
         return class_services.sessions_visible_to(self.request.user)
 
 
+class SessionChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return class_services.sessions_visible_to(self.request.user).get(pk=pk)
+
+
+class SessionChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return class_services.sessions_visible_to(self.request.user).filter(pk__in=pks)
+
+
 class SessionChooserViewSet(SnippetChooserViewSet):
     choose_view_class = type("SessionChooseView", (_OwnSessionsChoice, ChooseView), {})
     choose_results_view_class = type(
         "SessionChooseResultsView", (_OwnSessionsChoice, ChooseResultsView), {}
     )
+    chosen_view_class = SessionChosenView
+    chosen_multiple_view_class = SessionChosenMultipleView
+
+
+class SessionDeleteBulkAction(DeleteBulkAction):
+    """The snippets' bulk delete, which would name any session by id on its confirmation
+    page ("you cannot delete …"): only sessions the person sees are looked up at all."""
+
+    models = [ClassSession]
+
+    def get_queryset(self, model, object_ids):
+        return get_list_or_404(
+            class_services.sessions_visible_to(self.request.user), pk__in=object_ids
+        )
 
 
 class ClassSessionViewSet(SnippetViewSet):
@@ -170,5 +203,7 @@ class ClassesViewSetGroup(SnippetViewSetGroup):
     menu_name = "classes"
 
 
+# After the snippets' own delete action (order 0), so this one is the sessions' delete.
+hooks.register("register_bulk_action", SessionDeleteBulkAction, order=1)
 register_permission_policy(ClassSession, ClassSessionPermissionPolicy(ClassSession))
 register_snippet(ClassesViewSetGroup)

@@ -180,6 +180,28 @@ def test_trainer_is_refused_someone_elses_session_in_the_admin(
     assert not mail.outbox
 
 
+def test_no_admin_url_names_someone_elses_session_to_a_trainer(
+    client, trainer, planned_session, other_session
+):
+    """Every admin door that takes a session id: the one with its own get_object (edit,
+    history, usage), and the chooser's and the bulk delete's, which look up by id."""
+    client.force_login(trainer)
+    chosen = "/admin/snippets/choose/courses/classsession/chosen/{}/"
+    bulk_delete = "/admin/bulk/courses/classsession/delete/?id={}"
+    for view in ("edit", "history", "usage"):
+        assert client.get(f"{LIST_URL}{view}/{other_session.pk}/").status_code == 404
+    for url in (chosen, bulk_delete):
+        response = client.get(url.format(other_session.pk))
+        assert response.status_code == 404
+        assert "Lớp của người khác" not in response.content.decode()
+    mine = client.get(chosen.format(planned_session.pk))
+    assert mine.status_code == 200 and mine.json()["result"]["string"] == "Buổi 1"
+    assert client.get(bulk_delete.format(planned_session.pk)).status_code == 200
+    assert client.post(bulk_delete.format(other_session.pk)).status_code == 404
+    assert client.get(f"{LIST_URL}copy/{other_session.pk}/").status_code == 302  # refused
+    assert ClassSession.objects.filter(pk=other_session.pk).exists()
+
+
 def test_trainer_adds_a_session_to_their_class_in_the_admin(client, trainer, training_class):
     client.force_login(trainer)
     data = _admin_data(training_class=training_class.pk, title="Buổi 2")
