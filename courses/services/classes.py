@@ -296,17 +296,28 @@ def session_save(*, actor, session: ClassSession, before: dict | None = None) ->
     Every door (the site's form, the Wagtail admin) saves through here, so the roster hears
     of every move the same way: a new time or place is e-mailed after commit (and the
     day-before reminder goes again for the new date); a status set to cancelled sends the
-    cancellation notice, as `session_cancel` does."""
+    cancellation notice, as `session_cancel` does.
+
+    What changed is decided against the row as it is now, locked: two saves of one edit (a
+    double click, a resent form) that both read the session before either wrote tell the
+    roster once, and only the edited fields are written (a reminder run's marks stay)."""
     session.full_clean()
+    created = session.pk is None
+    if not created and before is not None:
+        before = _snapshot(ClassSession.objects.select_for_update().get(pk=session.pk))
     after = _snapshot(session)
     changed = {k: v for k, v in after.items() if (before or {}).get(k) != v}
     if before is not None and not changed:
         return session
-    created = session.pk is None
-    if not created and "starts_at" in changed:
-        session.reminder_sent_at = None
-        session.reminders.all().delete()
-    session.save()
+    if created:
+        session.save()
+    else:
+        fields = [*SESSION_FIELDS, "training_class"]
+        if "starts_at" in changed:
+            session.reminder_sent_at = None
+            session.reminders.all().delete()
+            fields.append("reminder_sent_at")
+        session.save(update_fields=fields)
     event = audit_record(
         actor=actor,
         verb="session.create" if created else "session.update",

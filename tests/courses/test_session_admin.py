@@ -112,6 +112,25 @@ def test_moving_a_session_on_the_site_emails_its_roster_once(
     assert len(mail.outbox) == 2  # neither an unchanged save nor a new title is a move
 
 
+def test_one_move_saved_twice_at_once_tells_the_roster_once(trainer, planned_session, roster):
+    """A double click: both requests read the session before either saved it."""
+    from courses.services.classes import session_before, session_save
+
+    first, second = (ClassSession.objects.get(pk=planned_session.pk) for _ in range(2))
+    befores = [session_before(first), session_before(second)]
+    # Meanwhile the reminder run marks the roster reminded; the edits must not undo it.
+    ClassSession.objects.filter(pk=planned_session.pk).update(reminder_sent_at=timezone.now())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        for copy, before in zip((first, second), befores, strict=True):
+            copy.venue = "Phòng 201, Sở KH&CN"
+            session_save(actor=trainer, session=copy, before=before)
+    assert len(mail.outbox) == len(roster)
+    assert AuditEvent.objects.filter(verb="session.update").count() == 1
+    planned_session.refresh_from_db()
+    assert planned_session.venue == "Phòng 201, Sở KH&CN"
+    assert planned_session.reminder_sent_at is not None
+
+
 def test_a_new_day_sends_the_reminder_again_for_that_day(client, trainer, planned_session, roster):
     SessionReminder.objects.create(session=planned_session, user=roster[0], sent_at=timezone.now())
     ClassSession.objects.filter(pk=planned_session.pk).update(reminder_sent_at=timezone.now())
