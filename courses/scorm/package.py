@@ -22,7 +22,12 @@ from urllib.parse import unquote, urlsplit
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from lms.core.spreadsheets import ImportLimits, SpreadsheetRefused, check_package
+from lms.core.spreadsheets import (
+    ImportLimits,
+    SpreadsheetRefused,
+    check_archive_directory,
+    check_package,
+)
 
 MANIFEST = "imsmanifest.xml"
 MAX_MANIFEST_BYTES = 2 * 1024 * 1024
@@ -94,6 +99,10 @@ def scorm_limits() -> ImportLimits:
 
 
 def inspect_package(data: bytes, *, limits: ImportLimits) -> PackageManifest:
+    try:
+        check_archive_directory(data, limits=limits)
+    except SpreadsheetRefused as error:
+        raise PackageRefused("archive_too_large", size_params(limits)) from error
     members = _members(data)
     names = _check_names(members, limits)
     if MANIFEST not in names:

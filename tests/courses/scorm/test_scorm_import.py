@@ -1,7 +1,9 @@
 """Importing SCORM packages through the command and the Wagtail admin; hostile packages are
 refused with a Vietnamese message and leave nothing behind."""
 
+import io
 import re
+import zipfile
 
 import pytest
 
@@ -143,6 +145,35 @@ def test_member_count_cap(settings):
         inspect_package(build_zip(members), limits=scorm_limits())
     assert refused.value.code == "archive_too_large"
     assert "3 tệp" in refused.value.message
+
+
+def _tiny_members_zip(count: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for number in range(count):
+            archive.writestr(f"{number}", b"")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("lie_about_count", [False, True])
+def test_many_tiny_members_are_refused_before_the_directory_is_read(
+    monkeypatch, settings, lie_about_count
+):
+    """40 000 empty members are 4 MB of ZIP but 40 000 objects once zipfile reads them: the
+    end record's count and the directory's size are checked first (a lying count is caught
+    by the size)."""
+    data = bytearray(_tiny_members_zip(40_000))
+    if lie_about_count:
+        end = data.rfind(b"PK\x05\x06")
+        data[end + 8 : end + 12] = (1).to_bytes(2, "little") * 2
+
+    def unread(*args, **kwargs):
+        raise AssertionError("the central directory was read")
+
+    monkeypatch.setattr(zipfile, "ZipFile", unread)
+    with pytest.raises(PackageRefused) as refused:
+        inspect_package(bytes(data), limits=scorm_limits())
+    assert refused.value.code == "archive_too_large"
 
 
 def _admin_form(title: str, upload=None, slug="bai-scorm") -> dict:
