@@ -104,6 +104,12 @@ def _launch_user(token: str):
 @require_GET
 def package_file(request, token: str, path: str):
     user, page = _launch_user(token)
+    # The frame's own requests carry no cookie (opaque origin), but the browser sends it when
+    # the lesson page loads the frame: a signed-in person other than the one the token names
+    # (a shared or leaked address) gets neither that person's name nor their saved state.
+    signed_in = request.user if request.user.is_authenticated else None
+    if signed_in is not None and signed_in.pk != user.pk:
+        return _sandboxed(HttpResponse(_("Bạn không có quyền mở bài học này."), status=403))
     if not may_play(user, page):
         return _sandboxed(HttpResponse(_("Bạn không có quyền mở bài học này."), status=403))
     if not is_safe_member_name(path):

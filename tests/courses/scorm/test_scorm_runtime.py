@@ -84,6 +84,22 @@ def test_paths_outside_the_package_and_forged_tokens_are_not_found(
     assert client.get(forged).status_code == 404
 
 
+def test_a_launch_address_opened_by_another_signed_in_person_is_refused(
+    client, enrolled_trainee, other_trainee, scorm_lesson
+):
+    """The address names its person; someone else signed in (it was shared, or seen over a
+    shoulder) does not get that person's name and saved state in their own browser."""
+    client.force_login(enrolled_trainee)
+    src = _player_src(client, scorm_lesson)
+    assert client.get(src).status_code == 200
+    someone_else = Client()
+    someone_else.force_login(other_trainee)
+    response = someone_else.get(src)
+    assert response.status_code == 403
+    assert response.headers["Content-Security-Policy"] == "sandbox allow-scripts allow-forms"
+    assert "data-scorm-values" not in response.content.decode()
+
+
 def test_commit_persists_and_completed_marks_the_lesson_done(
     client, enrolled_trainee, scorm_lesson, django_assert_max_num_queries
 ):
