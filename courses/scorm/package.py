@@ -216,7 +216,9 @@ def parse_manifest(manifest: bytes) -> tuple[str, str, str]:
     title = ""
     launch = ""
     if organisation is not None:
-        title = "".join(child.text or "" for child in _children(organisation, "title")).strip()
+        title = "".join(child.text or "" for child in _children(organisation, "title"))
+        # Authoring tools on macOS write decomposed (NFD) Vietnamese; the site stores NFC.
+        title = " ".join(unicodedata.normalize("NFC", title).split())
         launch = _first_sco_launch(organisation, resources)
     if not launch:
         launch = next(

@@ -138,6 +138,24 @@ def test_members_that_lie_about_their_size_are_refused():
     assert refused.value.code in ("archive_too_large", "archive_damaged")
 
 
+def test_titles_are_stored_in_nfc(course):
+    """A manifest written on macOS spells Vietnamese decomposed; so may a typed --title."""
+    import unicodedata
+
+    from courses.scorm.services import scorm_lesson_import
+
+    decomposed = unicodedata.normalize("NFD", "Đánh giá  nội bộ")
+    manifest = MANIFEST_12.replace(
+        '<organization identifier="o">', f'<organization identifier="o"><title>{decomposed}</title>'
+    )
+    lesson = scorm_lesson_import(
+        data=build_zip({"imsmanifest.xml": manifest, "a.html": "x"}), parent=course
+    )
+    assert lesson.title == lesson.package.title == "Đánh giá nội bộ"
+    other = scorm_lesson_import(data=scorm_2004_zip(), parent=course, title=decomposed)
+    assert other.title == "Đánh giá nội bộ"
+
+
 def test_member_count_cap(settings):
     settings.SCORM_MAX_MEMBERS = 3
     members = {"imsmanifest.xml": MANIFEST_12, "a.html": "x", "b.css": "x", "c.js": "x"}
