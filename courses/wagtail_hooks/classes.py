@@ -7,6 +7,7 @@ e-mails its roster exactly as one moved from /classes/ does.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_list_or_404
 from django.utils.translation import gettext_lazy as _
@@ -83,8 +84,13 @@ class ClassSessionAdminForm(WagtailAdminModelForm):
     """A trainer chooses among the classes they teach, and cannot move a session elsewhere.
     (A session ending before it starts is refused by the model's own `clean`.)"""
 
+    # The session as this form showed it (`session_version`): a stale form is refused.
+    seen_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["seen_version"] = class_services.session_version(self.instance)
         if self.for_user is not None and "training_class" in self.fields:
             classes = class_services.classes_scheduled_by(self.for_user)
             self.fields["training_class"].queryset = classes
@@ -117,8 +123,20 @@ class SessionEditView(OwnSessionMixin, snippet_views.EditView):
 
     def save_instance(self):
         return class_services.session_save(
-            actor=self.request.user, session=self.form.instance, before=self.session_before
+            actor=self.request.user,
+            session=self.form.instance,
+            before=self.session_before,
+            seen_version=self.form.cleaned_data.get("seen_version", ""),
         )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:  # changed by someone else since the form was shown
+            form.add_error(None, error)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = error.messages[0]
+            return self.form_invalid(form)
 
 
 class SessionHistoryView(OwnSessionMixin, snippet_views.HistoryView):

@@ -131,6 +131,46 @@ def test_one_move_saved_twice_at_once_tells_the_roster_once(trainer, planned_ses
     assert planned_session.reminder_sent_at is not None
 
 
+def _seen_version(page: str) -> str:
+    import re
+
+    return re.search(r'name="seen_version" value="([0-9a-f]+)"', page).group(1)
+
+
+@pytest.mark.parametrize("door", ["site", "admin"])
+def test_a_form_opened_before_someone_elses_change_does_not_overwrite_it(
+    client, trainer, officer, planned_session, roster, door
+):
+    """The trainer opens the form; an officer moves the session to another room; the
+    trainer's save (a new title) must not quietly put the old room back."""
+    from courses.services.classes import session_before, session_save
+
+    client.force_login(trainer)
+    if door == "site":
+        url = f"/classes/sessions/{planned_session.pk}/edit/"
+        data = _site_data(title="Buổi 1 (sáng)")
+    else:
+        url = _edit_url(planned_session)
+        data = _admin_data(planned_session, title="Buổi 1 (sáng)")
+    seen = _seen_version(client.get(url).content.decode())
+    moved = ClassSession.objects.get(pk=planned_session.pk)
+    before = session_before(moved)
+    moved.venue = "Phòng 305, Trung tâm Kỹ thuật TĐC"
+    session_save(actor=officer, session=moved, before=before)
+    response = _post(client, url, {**data, "seen_version": seen})
+    assert response.status_code == 200
+    assert "vừa được người khác sửa" in response.content.decode()
+    planned_session.refresh_from_db()
+    assert planned_session.venue == "Phòng 305, Trung tâm Kỹ thuật TĐC"
+    assert planned_session.title == "Buổi 1"
+    # Opened again, the form shows the new room and saves.
+    seen = _seen_version(client.get(url).content.decode())
+    data["venue"] = planned_session.venue
+    assert _post(client, url, {**data, "seen_version": seen}).status_code == 302
+    planned_session.refresh_from_db()
+    assert planned_session.title == "Buổi 1 (sáng)"
+
+
 def test_a_new_day_sends_the_reminder_again_for_that_day(client, trainer, planned_session, roster):
     SessionReminder.objects.create(session=planned_session, user=roster[0], sent_at=timezone.now())
     ClassSession.objects.filter(pk=planned_session.pk).update(reminder_sent_at=timezone.now())
