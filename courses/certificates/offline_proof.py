@@ -178,9 +178,21 @@ def verify_token(token: str, *, certificate_pem: bytes | None = None) -> Offline
 
 
 def verify_page_proof(query_value: str | None, certificate) -> str:
-    """For the verify page: "valid" when the QR's payload is signed by us and names this
-    certificate, "invalid" when it is present but does not hold, "" when absent."""
-    if not query_value:
+    """For the verify page: "valid" when the QR's payload is signed by us and says what this
+    certificate says (code, name, course, dates: the page tells the reader they match),
+    "invalid" when it is present but does not hold, "" when absent or when this site has no
+    key to check it with (a missing key is not a forged QR)."""
+    if not query_value or not signing_configured():
         return ""
     proof = verify_token(query_value)
-    return "valid" if proof is not None and proof.code == certificate.code else "invalid"
+    if proof is None:
+        return "invalid"
+    signed = json.loads(payload_bytes(certificate))
+    expected = OfflineProof(
+        code=signed["c"],
+        full_name=signed["n"],
+        course_title=signed["k"],
+        issued_on=signed["i"],
+        expires_on=signed["e"],
+    )
+    return "valid" if proof == expected else "invalid"

@@ -56,10 +56,17 @@ class ClassSessionForm(forms.ModelForm):
                   "checkin_closes_minutes", "late_after_minutes"]  # fmt: skip
         widgets = {"starts_at": _LocalDateTimeInput(), "ends_at": _LocalDateTimeInput()}
 
+    # The session as this form showed it (`session_version`): a stale form is refused.
+    seen_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     def __init__(self, *args, **kwargs):
+        from courses.classes.sessions import session_version
+
         super().__init__(*args, **kwargs)
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+        if self.instance.pk:
+            self.initial["seen_version"] = session_version(self.instance)
 
     def clean(self):
         cleaned = super().clean()

@@ -102,6 +102,11 @@ class RosterImportResult:
 def _unknown_agency(row: RosterRow, agencies: AgencyMatcher) -> str:
     if row.agency_code:
         return _("không tìm thấy cơ quan, đơn vị có mã “%(code)s”") % {"code": row.agency_code}
+    if clashing := agencies.clashing(row.agency):
+        return _("có nhiều cơ quan, đơn vị tên “%(name)s”: %(choices)s; hãy ghi mã đơn vị") % {
+            "name": row.agency,
+            "choices": "; ".join(clashing),
+        }
     message = _("không tìm thấy cơ quan, đơn vị “%(name)s”") % {"name": row.agency}
     suggestions = agencies.suggest(row.agency)
     if suggestions:

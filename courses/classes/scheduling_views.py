@@ -4,6 +4,7 @@ and courses.classes.sessions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -61,9 +62,18 @@ def session_edit(request, session_id: int):
     before = sessions.session_before(session)
     form = ClassSessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
-        sessions.session_save(actor=request.user, session=form.instance, before=before)
-        messages.success(request, _("Đã lưu buổi học."))
-        return redirect("classes:session", session.pk)
+        try:
+            sessions.session_save(
+                actor=request.user,
+                session=form.instance,
+                before=before,
+                seen_version=form.cleaned_data["seen_version"],
+            )
+        except ValidationError as error:  # changed by someone else since the form was shown
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã lưu buổi học."))
+            return redirect("classes:session", session.pk)
     context = {"form": form, "training_class": session.training_class, "session": session}
     return render(request, "courses/classes/session_form.html", context)
 

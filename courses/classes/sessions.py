@@ -1,51 +1,17 @@
 """Opening classes and scheduling, editing and cancelling their sessions (audited)."""
 
+import hashlib
+import json
 from datetime import UTC, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from courses.classes.models import ClassSession, SessionStatus, TrainingClass
 from lms.core.audit import audit_record
 from lms.core.queue import enqueue
 from lms.core.text import nfc
-
-# --- QR check-in tokens ---------------------------------------------------------------------
-# A token names the session and a 30-second window and is signed with the session's own secret,
-# so a photo of the screen stops working a minute later and one session's token opens no other.
-
-
-
-
-
-
-
-
-
-
-
-
-# --- calendar feed tokens -------------------------------------------------------------------
-
-
-
-
-
-
-# --- attendance exports ---------------------------------------------------------------------
-
-
-
-
-
-
-
-
-# --- scheduling: classes and sessions run by staff, no superuser needed -----------------------
-
-
-
-
-
 
 SESSION_FIELDS = ("title", "starts_at", "ends_at", "venue", "status", "checkin_opens_minutes",
                   "checkin_closes_minutes", "late_after_minutes")  # fmt: skip
@@ -88,25 +54,56 @@ def training_class_create(*, actor, course, title: str, trainers, capacity: int,
 NOTIFIED_FIELDS = ("starts_at", "ends_at", "venue")
 
 
+def session_version(session: ClassSession) -> str:
+    """A short fingerprint of the session's editable fields: an edit form carries the one it
+    was shown with, so `session_save` can tell a form opened before someone else's change."""
+    snapshot = json.dumps(_snapshot(session), sort_keys=True, default=str)
+    return hashlib.sha256(snapshot.encode()).hexdigest()[:32]
+
+
 @transaction.atomic
-def session_save(*, actor, session: ClassSession, before: dict | None = None) -> ClassSession:
+def session_save(
+    *, actor, session: ClassSession, before: dict | None = None, seen_version: str = ""
+) -> ClassSession:
     """Validate and store a new or edited session; records what changed. Saving a session
     unchanged changes nothing and records nothing.
 
     Every door (the site's form, the Wagtail admin) saves through here, so the roster hears
     of every move the same way: a new time or place is e-mailed after commit (and the
     day-before reminder goes again for the new date); a status set to cancelled sends the
-    cancellation notice, as `session_cancel` does."""
+    cancellation notice, as `session_cancel` does.
+
+    What changed is decided against the row as it is now, locked: two saves of one edit (a
+    double click, a resent form) that both read the session before either wrote tell the
+    roster once, and only the edited fields are written (a reminder run's marks stay).
+    A form shown before someone else changed the session (`seen_version` differs) is refused
+    with a ValidationError rather than overwrite that change unseen."""
     session.full_clean()
+    created = session.pk is None
+    if not created and before is not None:
+        current = ClassSession.objects.select_for_update().get(pk=session.pk)
+        before = _snapshot(current)
     after = _snapshot(session)
     changed = {k: v for k, v in after.items() if (before or {}).get(k) != v}
     if before is not None and not changed:
         return session
-    created = session.pk is None
-    if not created and "starts_at" in changed:
-        session.reminder_sent_at = None
-        session.reminders.all().delete()
-    session.save()
+    if before is not None and seen_version and seen_version != session_version(current):
+        raise ValidationError(
+            gettext_lazy(
+                "Buổi học vừa được người khác sửa sau khi bạn mở trang này; hãy mở lại để xem "
+                "thay đổi đó rồi sửa tiếp."
+            ),  # fmt: skip
+            code="stale",
+        )
+    if created:
+        session.save()
+    else:
+        fields = [*SESSION_FIELDS, "training_class"]
+        if "starts_at" in changed:
+            session.reminder_sent_at = None
+            session.reminders.all().delete()
+            fields.append("reminder_sent_at")
+        session.save(update_fields=fields)
     event = audit_record(
         actor=actor,
         verb="session.create" if created else "session.update",

@@ -9,6 +9,8 @@ from django.core import signing
 
 from courses.classes.models import ClassSession
 
+# A token names the session and a 30-second window and is signed with the session's own secret,
+# so a photo of the screen stops working a minute later and one session's token opens no other.
 QR_WINDOW_SECONDS = 30
 
 

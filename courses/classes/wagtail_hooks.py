@@ -7,17 +7,27 @@ so a session moved here e-mails its roster exactly as one moved from /classes/ d
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import get_list_or_404
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views.generic.models import CopyViewMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from courses.classes import permissions, selectors, sessions
@@ -74,8 +84,13 @@ class ClassSessionAdminForm(WagtailAdminModelForm):
     """A trainer chooses among the classes they teach, and cannot move a session elsewhere.
     (A session ending before it starts is refused by the model's own `clean`.)"""
 
+    # The session as this form showed it (`session_version`): a stale form is refused.
+    seen_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["seen_version"] = sessions.session_version(self.instance)
         if self.for_user is not None and "training_class" in self.fields:
             classes = selectors.classes_scheduled_by(self.for_user)
             self.fields["training_class"].queryset = classes
@@ -108,8 +123,20 @@ class SessionEditView(OwnSessionMixin, snippet_views.EditView):
 
     def save_instance(self):
         return sessions.session_save(
-            actor=self.request.user, session=self.form.instance, before=self.session_before
+            actor=self.request.user,
+            session=self.form.instance,
+            before=self.session_before,
+            seen_version=self.form.cleaned_data.get("seen_version", ""),
         )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:  # changed by someone else since the form was shown
+            form.add_error(None, error)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = error.messages[0]
+            return self.form_invalid(form)
 
 
 class SessionHistoryView(OwnSessionMixin, snippet_views.HistoryView):
@@ -125,11 +152,35 @@ class _OwnSessionsChoice:
         return selectors.sessions_visible_to(self.request.user)
 
 
+class SessionChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return selectors.sessions_visible_to(self.request.user).get(pk=pk)
+
+
+class SessionChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return selectors.sessions_visible_to(self.request.user).filter(pk__in=pks)
+
+
 class SessionChooserViewSet(SnippetChooserViewSet):
     choose_view_class = type("SessionChooseView", (_OwnSessionsChoice, ChooseView), {})
     choose_results_view_class = type(
         "SessionChooseResultsView", (_OwnSessionsChoice, ChooseResultsView), {}
     )
+    chosen_view_class = SessionChosenView
+    chosen_multiple_view_class = SessionChosenMultipleView
+
+
+class SessionDeleteBulkAction(DeleteBulkAction):
+    """The snippets' bulk delete, which would name any session by id on its confirmation
+    page ("you cannot delete …"): only sessions the person sees are looked up at all."""
+
+    models = [ClassSession]
+
+    def get_queryset(self, model, object_ids):
+        return get_list_or_404(
+            selectors.sessions_visible_to(self.request.user), pk__in=object_ids
+        )
 
 
 class ClassSessionViewSet(SnippetViewSet):
@@ -170,5 +221,7 @@ class ClassesViewSetGroup(SnippetViewSetGroup):
     menu_name = "classes"
 
 
+# After the snippets' own delete action (order 0), so this one is the sessions' delete.
+hooks.register("register_bulk_action", SessionDeleteBulkAction, order=1)
 register_permission_policy(ClassSession, ClassSessionPermissionPolicy(ClassSession))
 register_snippet(ClassesViewSetGroup)

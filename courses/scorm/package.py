@@ -22,7 +22,12 @@ from urllib.parse import unquote, urlsplit
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from lms.core.spreadsheets import ImportLimits, SpreadsheetRefused, check_package
+from lms.core.spreadsheets import (
+    ImportLimits,
+    SpreadsheetRefused,
+    check_archive_directory,
+    check_package,
+)
 
 MANIFEST = "imsmanifest.xml"
 MAX_MANIFEST_BYTES = 2 * 1024 * 1024
@@ -94,6 +99,10 @@ def scorm_limits() -> ImportLimits:
 
 
 def inspect_package(data: bytes, *, limits: ImportLimits) -> PackageManifest:
+    try:
+        check_archive_directory(data, limits=limits)
+    except SpreadsheetRefused as error:
+        raise PackageRefused("archive_too_large", size_params(limits)) from error
     members = _members(data)
     names = _check_names(members, limits)
     if MANIFEST not in names:
@@ -207,7 +216,9 @@ def parse_manifest(manifest: bytes) -> tuple[str, str, str]:
     title = ""
     launch = ""
     if organisation is not None:
-        title = "".join(child.text or "" for child in _children(organisation, "title")).strip()
+        title = "".join(child.text or "" for child in _children(organisation, "title"))
+        # Authoring tools on macOS write decomposed (NFD) Vietnamese; the site stores NFC.
+        title = " ".join(unicodedata.normalize("NFC", title).split())
         launch = _first_sco_launch(organisation, resources)
     if not launch:
         launch = next(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from courses.learning.pages import CoursePage
 from courses.learning.progress import activity_mark_done
+from lms.core.text import nfc
 
 from . import runtime
 from .models import ScormAttempt, ScormLessonPage, ScormPackage
@@ -81,7 +82,7 @@ def scorm_lesson_import(
 ) -> ScormLessonPage:
     """Import the package and publish a SCORM lesson for it as the last child of `parent`."""
     package = scorm_package_import(data=data, actor=actor)
-    lesson = ScormLessonPage(title=(title or package.title or package.launch)[:255])
+    lesson = ScormLessonPage(title=nfc(title or package.title or package.launch)[:255])
     lesson.package = package
     with transaction.atomic():
         parent.add_child(instance=lesson)

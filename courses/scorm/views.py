@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from lms.core import jsoninput
 from lms.core.middleware import content_security_policy
 
 from . import runtime
@@ -103,6 +104,12 @@ def _launch_user(token: str):
 @require_GET
 def package_file(request, token: str, path: str):
     user, page = _launch_user(token)
+    # The frame's own requests carry no cookie (opaque origin), but the browser sends it when
+    # the lesson page loads the frame: a signed-in person other than the one the token names
+    # (a shared or leaked address) gets neither that person's name nor their saved state.
+    signed_in = request.user if request.user.is_authenticated else None
+    if signed_in is not None and signed_in.pk != user.pk:
+        return _sandboxed(HttpResponse(_("Bạn không có quyền mở bài học này."), status=403))
     if not may_play(user, page):
         return _sandboxed(HttpResponse(_("Bạn không có quyền mở bài học này."), status=403))
     if not is_safe_member_name(path):
@@ -191,7 +198,7 @@ def runtime_commit(request, page_id: int):
     if len(request.body) > MAX_RUNTIME_BODY:
         return _json_error(_("Dữ liệu bài học gửi lên quá lớn."), 413)
     try:
-        values = json.loads(request.body).get("values")
+        values = jsoninput.loads(request.body).get("values")
     except (ValueError, AttributeError):
         return _json_error(_("Dữ liệu gửi lên không đúng định dạng."), 400)
     try:

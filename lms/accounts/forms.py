@@ -48,6 +48,11 @@ def agency_from_text(text: str) -> Agency | None:
     agency = matcher.find(code=text) or matcher.find(name=text)
     if agency is not None:
         agency = agency.reporting_agency()
+    if agency is None and (clashing := matcher.clashing(text)):
+        message = _(
+            "Có nhiều cơ quan, đơn vị tên “%(name)s”: %(choices)s. Hãy gõ mã đơn vị của bạn."
+        ) % {"name": text, "choices": "; ".join(clashing)}
+        raise forms.ValidationError(message, code="ambiguous_agency")
     if agency is None or not agency.is_active:
         message = _("Không tìm thấy cơ quan, đơn vị “%(name)s”.") % {"name": text}
         suggestions = matcher.suggest(text)

@@ -3,7 +3,6 @@
 import csv
 import datetime as dt
 import io
-import json
 import math
 
 from ninja import Query, Schema, Status
@@ -31,6 +30,7 @@ from lms.accounts.directory import COLUMNS
 from lms.accounts.directory_import import agencies_import
 from lms.accounts.models import Agency
 from lms.accounts.permissions import can_manage_directory
+from lms.core import jsoninput
 from lms.core.addresses import client_address
 from lms.core.ratelimit import rate_limit_exceeded
 from lms.core.uploads import check_upload
@@ -452,7 +452,7 @@ def agencies_upsert(request, dry_run: bool = False):
         raise PermissionDenied
     if request.content_type == "application/json":
         try:
-            payload = json.loads(request.body or b"null")
+            payload = jsoninput.loads(request.body or b"null")
         except ValueError as error:
             raise HttpError(400, _("Nội dung JSON không hợp lệ.")) from error
         rows = payload.get("rows") if isinstance(payload, dict) else None

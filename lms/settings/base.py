@@ -329,7 +329,8 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # mp4/webm: the lesson video block plays self-hosted videos from the document library.
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "pptx", "odt", "ods", "md", "txt", "zip", "mp4", "webm"]
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "pptx", "odt", "ods", "md", "txt"]
+WAGTAILDOCS_EXTENSIONS += ["zip", "mp4", "webm"]
 # The admin fetches nothing from the internet (closed provincial intranets): no Gravatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Video players lessons may embed; the Content-Security-Policy allows them in frame-src.

@@ -6,6 +6,7 @@ statement sent twice is stored once.
 """
 
 import base64
+import http.client
 import json
 import logging
 import urllib.error
@@ -72,5 +73,7 @@ def put_statement(statement: dict) -> bool:
             raise LrsUnavailable(f"LRS answered {error.code}") from error
         logger.error("LRS refused statement %s: HTTP %s", statement["id"], error.code)
         return False
-    except (urllib.error.URLError, OSError) as error:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+        # HTTPException: an answer that is not HTTP (a bad status line, a header line past
+        # 64 KB, more than 100 headers), from the LRS or a proxy in front of it.
         raise LrsUnavailable(str(error)) from error

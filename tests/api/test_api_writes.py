@@ -117,6 +117,11 @@ def test_agency_import_errors_are_located_and_write_nothing(
     assert api_post("/agencies/import", secret, {"rows": [{"mã": "X"}]}).status_code == 400
     assert api_post("/agencies/import", secret, {"rows": "x"}).status_code == 400
     assert api_post("/agencies/import", secret, "{not json").status_code == 400
+    # Bad JSON that json.loads does not call bad: nesting deeper than Python recurses, and
+    # a lone surrogate no database stores.
+    assert api_post("/agencies/import", secret, "[" * 100_000).status_code == 400
+    lone = '{"rows": [{"mã": "\\ud800", "tên": "x"}]}'
+    assert api_post("/agencies/import", secret, lone).status_code == 400
 
 
 @pytest.mark.django_db

@@ -206,6 +206,27 @@ def test_payload_of_another_certificate_is_not_valid_here(
     assert 'data-offline-proof="valid"' in client.get(url, {"p": new_token}).content.decode()
 
 
+def test_a_payload_whose_name_differs_from_the_certificate_is_not_valid_here(
+    client, certificate_signing, issued_certificate
+):
+    """The page says the QR's details match the certificate: all of them, not the code."""
+    from courses.models import Certificate
+
+    token = _token(issued_certificate)
+    Certificate.objects.filter(pk=issued_certificate.pk).update(full_name="Người Khác Hẳn")
+    url = reverse("verify:detail", args=[issued_certificate.code])
+    assert 'data-offline-proof="invalid"' in client.get(url, {"p": token}).content.decode()
+
+
+def test_without_a_key_here_the_page_does_not_call_a_qr_forged(
+    client, certificate_signing, issued_certificate, settings
+):
+    token = _token(issued_certificate)
+    settings.CERTIFICATE_SIGNING_KEY = settings.CERTIFICATE_SIGNING_CERT = ""
+    url = reverse("verify:detail", args=[issued_certificate.code])
+    assert "data-offline-proof" not in client.get(url, {"p": token}).content.decode()
+
+
 def test_revoked_certificate_keeps_its_proof_and_the_page_says_revoked(
     client, certificate_signing, issued_certificate, officer
 ):

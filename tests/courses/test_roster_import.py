@@ -252,3 +252,16 @@ def test_unknown_agency_is_reported_with_the_closest_names(class_session, agency
     assert "Sở Tư Phap" in result.errors[0].message
     assert "Sở Tư pháp" in result.errors[0].message  # the suggestion
     assert not User.objects.filter(email="hoa@vp.gov.vn").exists()
+
+
+def test_a_name_two_agencies_share_is_reported_with_their_codes(class_session, agency_tree):
+    from lms.accounts.models import Agency
+
+    other = Agency.objects.create(
+        code="P-BX", name="Huyện Bình Xuyên", kind="district", parent=agency_tree["province"]
+    )
+    Agency.objects.create(code="P-BX-HS", name="Xã Hồ Sơn", kind="commune", parent=other)
+    result = _roster(class_session, "Họ và tên,Email,Đơn vị\nLê Thị Hoa,hoa@vp.gov.vn,Xã Hồ Sơn\n")
+    assert [error.row for error in result.errors] == [2]
+    assert "(P-TD-HS)" in result.errors[0].message and "(P-BX-HS)" in result.errors[0].message
+    assert not User.objects.filter(email="hoa@vp.gov.vn").exists()

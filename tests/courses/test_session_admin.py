@@ -112,6 +112,65 @@ def test_moving_a_session_on_the_site_emails_its_roster_once(
     assert len(mail.outbox) == 2  # neither an unchanged save nor a new title is a move
 
 
+def test_one_move_saved_twice_at_once_tells_the_roster_once(trainer, planned_session, roster):
+    """A double click: both requests read the session before either saved it."""
+    from courses.classes.sessions import session_before, session_save
+
+    first, second = (ClassSession.objects.get(pk=planned_session.pk) for _ in range(2))
+    befores = [session_before(first), session_before(second)]
+    # Meanwhile the reminder run marks the roster reminded; the edits must not undo it.
+    ClassSession.objects.filter(pk=planned_session.pk).update(reminder_sent_at=timezone.now())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        for copy, before in zip((first, second), befores, strict=True):
+            copy.venue = "Phòng 201, Sở KH&CN"
+            session_save(actor=trainer, session=copy, before=before)
+    assert len(mail.outbox) == len(roster)
+    assert AuditEvent.objects.filter(verb="session.update").count() == 1
+    planned_session.refresh_from_db()
+    assert planned_session.venue == "Phòng 201, Sở KH&CN"
+    assert planned_session.reminder_sent_at is not None
+
+
+def _seen_version(page: str) -> str:
+    import re
+
+    return re.search(r'name="seen_version" value="([0-9a-f]+)"', page).group(1)
+
+
+@pytest.mark.parametrize("door", ["site", "admin"])
+def test_a_form_opened_before_someone_elses_change_does_not_overwrite_it(
+    client, trainer, officer, planned_session, roster, door
+):
+    """The trainer opens the form; an officer moves the session to another room; the
+    trainer's save (a new title) must not quietly put the old room back."""
+    from courses.classes.sessions import session_before, session_save
+
+    client.force_login(trainer)
+    if door == "site":
+        url = f"/classes/sessions/{planned_session.pk}/edit/"
+        data = _site_data(title="Buổi 1 (sáng)")
+    else:
+        url = _edit_url(planned_session)
+        data = _admin_data(planned_session, title="Buổi 1 (sáng)")
+    seen = _seen_version(client.get(url).content.decode())
+    moved = ClassSession.objects.get(pk=planned_session.pk)
+    before = session_before(moved)
+    moved.venue = "Phòng 305, Trung tâm Kỹ thuật TĐC"
+    session_save(actor=officer, session=moved, before=before)
+    response = _post(client, url, {**data, "seen_version": seen})
+    assert response.status_code == 200
+    assert "vừa được người khác sửa" in response.content.decode()
+    planned_session.refresh_from_db()
+    assert planned_session.venue == "Phòng 305, Trung tâm Kỹ thuật TĐC"
+    assert planned_session.title == "Buổi 1"
+    # Opened again, the form shows the new room and saves.
+    seen = _seen_version(client.get(url).content.decode())
+    data["venue"] = planned_session.venue
+    assert _post(client, url, {**data, "seen_version": seen}).status_code == 302
+    planned_session.refresh_from_db()
+    assert planned_session.title == "Buổi 1 (sáng)"
+
+
 def test_a_new_day_sends_the_reminder_again_for_that_day(client, trainer, planned_session, roster):
     SessionReminder.objects.create(session=planned_session, user=roster[0], sent_at=timezone.now())
     ClassSession.objects.filter(pk=planned_session.pk).update(reminder_sent_at=timezone.now())
@@ -178,6 +237,28 @@ def test_trainer_is_refused_someone_elses_session_in_the_admin(
     assert _post(client, ADD_URL, added).status_code == 200
     assert not ClassSession.objects.filter(title="Chen vào").exists()
     assert not mail.outbox
+
+
+def test_no_admin_url_names_someone_elses_session_to_a_trainer(
+    client, trainer, planned_session, other_session
+):
+    """Every admin door that takes a session id: the one with its own get_object (edit,
+    history, usage), and the chooser's and the bulk delete's, which look up by id."""
+    client.force_login(trainer)
+    chosen = "/admin/snippets/choose/courses/classsession/chosen/{}/"
+    bulk_delete = "/admin/bulk/courses/classsession/delete/?id={}"
+    for view in ("edit", "history", "usage"):
+        assert client.get(f"{LIST_URL}{view}/{other_session.pk}/").status_code == 404
+    for url in (chosen, bulk_delete):
+        response = client.get(url.format(other_session.pk))
+        assert response.status_code == 404
+        assert "Lớp của người khác" not in response.content.decode()
+    mine = client.get(chosen.format(planned_session.pk))
+    assert mine.status_code == 200 and mine.json()["result"]["string"] == "Buổi 1"
+    assert client.get(bulk_delete.format(planned_session.pk)).status_code == 200
+    assert client.post(bulk_delete.format(other_session.pk)).status_code == 404
+    assert client.get(f"{LIST_URL}copy/{other_session.pk}/").status_code == 302  # refused
+    assert ClassSession.objects.filter(pk=other_session.pk).exists()
 
 
 def test_trainer_adds_a_session_to_their_class_in_the_admin(client, trainer, training_class):

@@ -112,3 +112,53 @@ def test_signup_names_the_closest_agencies_for_an_unknown_one(client, agency_tre
     assert "Không tìm thấy cơ quan, đơn vị “Sở Tư phap”" in content
     assert "Có phải là: Sở Tư pháp?" in content
     assert not User.objects.filter(email="dao.tran@example.vn").exists()
+
+
+def _signup_form(agency_text):
+    from lms.accounts.forms import SignupForm
+
+    return SignupForm(data={"full_name": "Trần Thị Đào", "agency": agency_text})
+
+
+def test_a_name_two_agencies_share_asks_for_the_code(agency_tree):
+    """Commune names repeat across districts: the first one found is not the person's."""
+    from lms.accounts.models import Agency
+
+    district, province = agency_tree["district"], agency_tree["province"]
+    other_district = Agency.objects.create(
+        code="P-BX", name="Huyện Bình Xuyên", kind="district", parent=province
+    )
+    Agency.objects.create(code="P-BX-HS", name="Xã Hồ Sơn", kind="commune", parent=other_district)
+    form = _signup_form("xã hồ sơn")
+    assert not form.is_valid()
+    error = form.errors["agency"][0]
+    assert "Xã Hồ Sơn – Huyện Tam Đảo (P-TD-HS)" in error
+    assert "Xã Hồ Sơn – Huyện Bình Xuyên (P-BX-HS)" in error
+    assert _signup_form("P-BX-HS").is_valid()
+    # An alias two agencies list is no better.
+    for agency in (district, other_district):
+        agency.aliases = ["UBND huyện"]
+        agency.save()
+    assert not _signup_form("UBND huyện").is_valid()
+
+
+def test_a_name_shared_along_a_merge_finds_the_surviving_agency(agency_tree):
+    from lms.accounts.models import Agency
+    from lms.accounts.services import agency_merge
+
+    commune_a, commune_b = agency_tree["commune_a"], agency_tree["commune_b"]
+    renamed = Agency.objects.create(
+        code="P-TD-HS2", name="Xã Hồ Sơn", kind="commune", parent=agency_tree["district"]
+    )
+    agency_merge(agency=commune_a, into=renamed)
+    agency_merge(agency=renamed, into=commune_b)
+    form = _signup_form("Xã Hồ Sơn")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["agency"] == commune_b
+
+
+def test_markup_typed_as_an_agency_is_shown_as_text(client, agency_tree):
+    data = {"full_name": "Trần Thị Đào", "email": "x@example.vn", "agency": "<b>Sở</b>"}
+    content = client.post(reverse("account_signup"), data).content.decode()
+    assert "<b>Sở</b>" not in content
+    assert "&lt;b&gt;Sở&lt;/b&gt;" in content

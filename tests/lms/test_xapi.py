@@ -51,6 +51,9 @@ class LrsStub:
                         stub.stored[sid] = body
                         status = 204
                 stub.requests.append((sid, status))
+                if status == "garbage":  # not HTTP: a proxy or LRS misbehaving
+                    self.wfile.write(b"garbage\r\n\r\n")
+                    return
                 self.send_response(status)
                 self.send_header("X-Experience-API-Version", "1.0.3")
                 self.end_headers()
@@ -244,6 +247,16 @@ def test_a_retry_sends_only_what_the_lrs_has_not_taken(
     ids = [sid for sid, status in lrs.requests if status == 204]
     assert len(ids) == len(set(ids)) == len(users) == len(lrs.stored)
     assert lrs.requests[1][0] == lrs.requests[2][0]  # the refused one is the one retried
+
+
+def test_an_answer_that_is_not_http_is_retried_like_an_lrs_that_is_down(
+    lrs, eager_retries, on_commit, trainee, course
+):
+    lrs.fail_next = ["garbage"]
+    enrolment = on_commit(lambda: enrolment_create(user=trainee, course=course, source="self"))
+    sid = statement_id("enrolment", enrolment.pk)
+    assert lrs.requests == [(sid, "garbage"), (sid, 204)]
+    assert list(lrs.stored) == [sid]
 
 
 def test_lrs_down_for_good_gives_up_after_eight_retries(

@@ -1,7 +1,9 @@
 """Importing SCORM packages through the command and the Wagtail admin; hostile packages are
 refused with a Vietnamese message and leave nothing behind."""
 
+import io
 import re
+import zipfile
 
 import pytest
 
@@ -136,6 +138,24 @@ def test_members_that_lie_about_their_size_are_refused():
     assert refused.value.code in ("archive_too_large", "archive_damaged")
 
 
+def test_titles_are_stored_in_nfc(course):
+    """A manifest written on macOS spells Vietnamese decomposed; so may a typed --title."""
+    import unicodedata
+
+    from courses.scorm.services import scorm_lesson_import
+
+    decomposed = unicodedata.normalize("NFD", "Đánh giá  nội bộ")
+    manifest = MANIFEST_12.replace(
+        '<organization identifier="o">', f'<organization identifier="o"><title>{decomposed}</title>'
+    )
+    lesson = scorm_lesson_import(
+        data=build_zip({"imsmanifest.xml": manifest, "a.html": "x"}), parent=course
+    )
+    assert lesson.title == lesson.package.title == "Đánh giá nội bộ"
+    other = scorm_lesson_import(data=scorm_2004_zip(), parent=course, title=decomposed)
+    assert other.title == "Đánh giá nội bộ"
+
+
 def test_member_count_cap(settings):
     settings.SCORM_MAX_MEMBERS = 3
     members = {"imsmanifest.xml": MANIFEST_12, "a.html": "x", "b.css": "x", "c.js": "x"}
@@ -143,6 +163,35 @@ def test_member_count_cap(settings):
         inspect_package(build_zip(members), limits=scorm_limits())
     assert refused.value.code == "archive_too_large"
     assert "3 tệp" in refused.value.message
+
+
+def _tiny_members_zip(count: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for number in range(count):
+            archive.writestr(f"{number}", b"")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("lie_about_count", [False, True])
+def test_many_tiny_members_are_refused_before_the_directory_is_read(
+    monkeypatch, settings, lie_about_count
+):
+    """40 000 empty members are 4 MB of ZIP but 40 000 objects once zipfile reads them: the
+    end record's count and the directory's size are checked first (a lying count is caught
+    by the size)."""
+    data = bytearray(_tiny_members_zip(40_000))
+    if lie_about_count:
+        end = data.rfind(b"PK\x05\x06")
+        data[end + 8 : end + 12] = (1).to_bytes(2, "little") * 2
+
+    def unread(*args, **kwargs):
+        raise AssertionError("the central directory was read")
+
+    monkeypatch.setattr(zipfile, "ZipFile", unread)
+    with pytest.raises(PackageRefused) as refused:
+        inspect_package(bytes(data), limits=scorm_limits())
+    assert refused.value.code == "archive_too_large"
 
 
 def _admin_form(title: str, upload=None, slug="bai-scorm") -> dict:

@@ -84,6 +84,22 @@ def test_paths_outside_the_package_and_forged_tokens_are_not_found(
     assert client.get(forged).status_code == 404
 
 
+def test_a_launch_address_opened_by_another_signed_in_person_is_refused(
+    client, enrolled_trainee, other_trainee, scorm_lesson
+):
+    """The address names its person; someone else signed in (it was shared, or seen over a
+    shoulder) does not get that person's name and saved state in their own browser."""
+    client.force_login(enrolled_trainee)
+    src = _player_src(client, scorm_lesson)
+    assert client.get(src).status_code == 200
+    someone_else = Client()
+    someone_else.force_login(other_trainee)
+    response = someone_else.get(src)
+    assert response.status_code == 403
+    assert response.headers["Content-Security-Policy"] == "sandbox allow-scripts allow-forms"
+    assert "data-scorm-values" not in response.content.decode()
+
+
 def test_commit_persists_and_completed_marks_the_lesson_done(
     client, enrolled_trainee, scorm_lesson, django_assert_max_num_queries
 ):
@@ -166,6 +182,24 @@ def test_values_the_data_model_forbids_are_refused(client, enrolled_trainee, sco
     response = _commit(client, scorm_lesson, values)
     assert response.status_code == 400
     assert "không hợp lệ" in response.json()["error"]
+    assert not ScormAttempt.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"values": ' + "[" * 100_000 + "]" * 100_000 + "}",  # deeper than Python recurses
+        '{"values": {"cmi.suspend_data": "\\ud800"}}',  # a lone surrogate, not UTF-8
+        b'{"values": {"cmi.suspend_data": "\xff"}}',  # not UTF-8 at all
+    ],
+)
+def test_bodies_json_accepts_but_no_database_stores_are_refused(
+    client, enrolled_trainee, scorm_lesson, body
+):
+    client.force_login(enrolled_trainee)
+    url = f"/scorm/runtime/{scorm_lesson.pk}/"
+    response = client.post(url, data=body, content_type="application/json")
+    assert response.status_code == 400
     assert not ScormAttempt.objects.exists()
 
 
