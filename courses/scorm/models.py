@@ -87,7 +87,10 @@ class ScormLessonPage(CourseActivity, VietnameseSlugPage):  # noqa: DJ008 - Page
         redirect = lesson_login_redirect(request, self)
         if redirect is not None:
             return redirect
-        return allow_player_frame(super().serve(request, *args, **kwargs))
+        response = allow_player_frame(super().serve(request, *args, **kwargs))
+        # The page carries a launch token naming this person: no shared or back-button cache.
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def get_context(self, request, *args, **kwargs):
         from courses.views.learning import lesson_context

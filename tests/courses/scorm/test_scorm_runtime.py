@@ -49,6 +49,14 @@ def test_lesson_page_frames_the_package_in_a_sandbox(client, enrolled_trainee, s
     assert _player_src(client, scorm_lesson).endswith("/index.html")
 
 
+def test_lesson_page_with_its_launch_token_is_never_cached(client, enrolled_trainee, scorm_lesson):
+    client.force_login(enrolled_trainee)
+    response = client.get(scorm_lesson.url)
+    assert response.status_code == 200
+    assert "/scorm/play/" in response.content.decode()
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
 def test_package_files_are_sandboxed_and_carry_the_api_shim(client, enrolled_trainee, scorm_lesson):
     client.force_login(enrolled_trainee)
     src = _player_src(client, scorm_lesson)
