@@ -115,6 +115,16 @@ class ScormAttempt(models.Model):
     page = models.ForeignKey(
         ScormLessonPage, verbose_name=_("bài"), on_delete=models.PROTECT, related_name="attempts"
     )
+    # The package that wrote the saved state: a lesson whose package was replaced since then
+    # starts its new package afresh (its suspend_data means nothing there).
+    package = models.ForeignKey(
+        ScormPackage,
+        verbose_name=_("gói SCORM"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     lesson_status = models.CharField(_("trạng thái (SCORM 1.2)"), max_length=20, blank=True)
     completion_status = models.CharField(_("hoàn thành (SCORM 2004)"), max_length=20, blank=True)
     success_status = models.CharField(_("kết quả (SCORM 2004)"), max_length=20, blank=True)
