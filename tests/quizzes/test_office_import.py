@@ -64,7 +64,7 @@ def test_import_excel_dry_run_writes_nothing(db):
     assert not QuestionBank.objects.exists()
 
 
-def test_import_word_with_an_error_names_the_paragraph_and_imports_nothing(db, tmp_path):
+def test_import_word_with_an_error_names_the_question_and_imports_nothing(db, tmp_path):
     path = tmp_path / "cau-hoi.docx"
     path.write_bytes(broken_word())
     with pytest.raises(CommandError, match="1 error"):
@@ -77,7 +77,7 @@ def test_import_word_with_an_error_names_the_paragraph_and_imports_nothing(db, t
             "B",
             stderr=(err := StringIO()),
         )
-    assert f"{path}:5: câu hỏi thiếu đáp án" in err.getvalue()
+    assert f"{path}:Câu 2: câu hỏi thiếu đáp án" in err.getvalue()
     assert not QuestionBank.objects.exists() and not Question.objects.exists()
 
 
@@ -130,7 +130,7 @@ def test_admin_shows_excel_errors_by_row_and_offers_no_confirm(client, editor):
     upload = SimpleUploadedFile("cau-hoi.xlsx", output.getvalue())
     response = client.post(URL, {"file": upload, "fmt": "xlsx", "bank": "Hỏng"})
     content = response.content.decode()
-    assert "Dòng 3" in content and "câu hỏi thiếu đáp án" in content
+    assert "Dòng 3: câu hỏi thiếu đáp án" in content
     assert "Xác nhận nhập" not in content
     assert not QuestionBank.objects.exists()
 
@@ -202,3 +202,42 @@ def test_gift_export_of_an_office_bank_carries_the_same_answer_keys(db, tmp_path
     for fractions in several_right:
         assert len(fractions) > 1 and len(set(fractions)) == 1
         assert sum(fractions) == pytest.approx(1)
+
+
+def _broken_excel() -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Ngân hàng câu hỏi ISO 9001"])
+    book.active.append(["Câu hỏi", "A", "B", "Đáp án"])
+    book.active.append(["Câu thiếu đáp án", "x", "y"])
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("language", "word_place", "excel_place"),
+    [("vi", "Câu 2", "dòng 3"), ("en", "Question 2", "row 3")],
+)
+def test_import_errors_name_the_question_or_the_sheet_row(
+    db, tmp_path, language, word_place, excel_place
+):
+    from django.utils import translation
+
+    word_file, excel_file = tmp_path / "cau-hoi.docx", tmp_path / "cau-hoi.xlsx"
+    word_file.write_bytes(broken_word())
+    excel_file.write_bytes(_broken_excel())
+    for path, fmt, place in ((word_file, "docx", word_place), (excel_file, "xlsx", excel_place)):
+        with translation.override(language), pytest.raises(CommandError, match="1 error"):
+            call_command(
+                "import_questions",
+                str(path),
+                "--format",
+                fmt,
+                "--bank",
+                "B",
+                stderr=(err := StringIO()),
+            )
+        assert err.getvalue().startswith(f"{path}:{place}: "), err.getvalue()
+    assert not QuestionBank.objects.exists()
