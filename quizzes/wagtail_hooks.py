@@ -26,6 +26,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms.accounts import roles
+from lms.core.pending import take_once
 from quizzes.admin_forms import (
     ANSWER_ROWS,
     PAIR_ROWS,
@@ -168,7 +169,7 @@ def question_import_view(request):
 def _question_import_confirm(request):
     token = request.POST.get("token", "")
     key = _pending_key(request.user, token)
-    pending = cache.get(key) if token else None
+    pending = take_once(key) if token else None
     if pending is None:  # expired, already imported, or another person's preview
         messages.error(
             request,
@@ -179,7 +180,6 @@ def _question_import_confirm(request):
             % {"minutes": PENDING_SECONDS // 60},
         )
         return redirect("quizzes_question_import")
-    cache.delete(key)
     fmt, bank, content = pending
     result = _run_import(request, fmt=fmt, bank=bank, content=content, dry_run=False)
     if result is not None and result.ok:
