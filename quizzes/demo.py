@@ -53,7 +53,7 @@ def load_question_banks(*, fixtures: Path, stdout) -> str:
         )
         if result.errors:
             first = result.errors[0]
-            raise ValueError(f"{path}:{first.line}: {first.message}")
+            raise ValueError(f"{path}:{first.location}: {first.message}")
         loaded += sum(result.counts.values())
     return f"Question banks: {loaded} questions imported, {skipped} bank(s) already loaded"
 
@@ -75,7 +75,7 @@ def load_office_bank(*, fixtures: Path, stdout) -> str:
         result = questions_import(bank_name=OFFICE_BANK, data=path.read_bytes(), fmt=fmt)
         if result.errors:
             first = result.errors[0]
-            raise ValueError(f"{path}:{first.line}: {first.message}")
+            raise ValueError(f"{path}:{first.location}: {first.message}")
         loaded += sum(result.counts.values())
     return f"Question bank '{OFFICE_BANK}': {loaded} questions imported from Word and Excel"
 

@@ -28,6 +28,8 @@ from quizzes.formats import (
     parse_gift,
     parse_xlsx,
 )
+from quizzes.formats.docx import paragraph_place
+from quizzes.formats.xlsx import row_place
 from quizzes.models import (
     Attempt,
     AttemptStatus,
@@ -467,8 +469,9 @@ def _category_parts(path: str) -> list[str]:
     return [part.strip() for part in path.split("/") if part.strip()]
 
 
-def _category_errors(questions: list[ParsedQuestion]) -> list[FormatError]:
+def _category_errors(questions: list[ParsedQuestion], fmt: str = "") -> list[FormatError]:
     """One located error per category path the database cannot hold as a category tree."""
+    place = {"docx": paragraph_place, "xlsx": row_place}.get(fmt)
     path_length = QuestionCategory._meta.get_field("path").max_length
     name_length = QuestionCategory._meta.get_field("name").max_length
     errors, seen = [], set()
@@ -489,7 +492,7 @@ def _category_errors(questions: list[ParsedQuestion]) -> list[FormatError]:
             message = _("tên nhóm câu hỏi dài quá %(max)s ký tự") % {"max": name_length}
         else:
             continue
-        errors.append(FormatError(line, message))
+        errors.append(FormatError(line, message, place(line) if place and line else ""))
     return errors
 
 
@@ -548,7 +551,7 @@ def questions_import(
     named.clean()
     parsed = parse_questions(text=text, data=data, fmt=fmt)
     errors = sorted(
-        [*parsed.errors, *_category_errors(parsed.questions)], key=lambda error: error.line
+        [*parsed.errors, *_category_errors(parsed.questions, fmt)], key=lambda error: error.line
     )
     counts = dict(Counter(q.qtype for q in parsed.questions))
     result = ImportResult(

@@ -1,10 +1,10 @@
 """Question banks in the Wagtail admin, and the "Nhập câu hỏi" import view (GIFT, Aiken, Word,
 Excel)."""
 
-import base64
-import binascii
+import secrets
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,6 +25,7 @@ from wagtail.admin.panels import (
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from lms.core.pending import take_once
 from quizzes.admin_forms import (
     ANSWER_ROWS,
     PAIR_ROWS,
@@ -119,62 +120,88 @@ register_snippet(QuestionBankGroup)
 
 
 
+PENDING_SECONDS = 60 * 60
+
+
+def _pending_key(user, token: str) -> str:
+    return f"quizzes:question-import:{user.pk}:{token}"
+
+
 def question_import_view(request):
     """Upload → preview of the parsed questions with located errors → confirm (all or nothing).
 
-    The file's text (a Word or Excel file's bytes, in base64) travels back in a hidden field so
-    confirming imports exactly what was previewed, without keeping uploads on the server.
+    The uploaded file (text, or a Word or Excel file's bytes) waits in the shared cache between
+    preview and confirm, keyed by a random token and the uploader, as the spreadsheet imports
+    do: the confirm posts only the token, so a large .docx with images never travels back
+    through a form field, and confirming imports exactly what was previewed, once.
     """
     if not can_import_questions(request.user):
         raise PermissionDenied
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        return _question_import_confirm(request)
     context = {"form": QuestionImportForm(), "preview": None}
-    if request.method == "POST":
-        confirm = request.POST.get("confirm") == "1"
-        if confirm:
-            content = request.POST.get("text", "")
-            fmt = request.POST.get("fmt", "")
-            bank = request.POST.get("bank", "").strip()
-        else:
-            form = QuestionImportForm(request.POST, request.FILES)
-            context["form"] = form
-            if not form.is_valid():
-                return TemplateResponse(request, "quizzes/admin/import.html", context)
-            content, fmt, bank = (form.cleaned_data[k] for k in ("file", "fmt", "bank"))
-            if isinstance(content, bytes):
-                content = base64.b64encode(content).decode("ascii")
-        if not bank:
-            messages.error(request, _("Hãy nhập tên ngân hàng câu hỏi."))
-            return TemplateResponse(request, "quizzes/admin/import.html", context)
-        try:
-            source = _import_source(fmt, content)
-            result = questions_import(
-                bank_name=bank, fmt=fmt, dry_run=not confirm, actor=request.user, **source
-            )
-        except QuizError as error:
-            messages.error(request, str(error))
-            return TemplateResponse(request, "quizzes/admin/import.html", context)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return TemplateResponse(request, "quizzes/admin/import.html", context)
-        if confirm and result.ok:
-            messages.success(
-                request,
-                _("Đã nhập %(n)s câu hỏi vào ngân hàng “%(bank)s”.")
-                % {"n": len(result.questions), "bank": bank},
-            )
-            return redirect(reverse("wagtailsnippets_quizzes_question:list"))
-        context.update(preview=result, text=content, fmt=fmt, bank=bank)
+    if request.method != "POST":
+        return TemplateResponse(request, "quizzes/admin/import.html", context)
+    form = context["form"] = QuestionImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return TemplateResponse(request, "quizzes/admin/import.html", context)
+    content, fmt, bank = (form.cleaned_data[k] for k in ("file", "fmt", "bank"))
+    bank = bank.strip()
+    if not bank:
+        messages.error(request, _("Hãy nhập tên ngân hàng câu hỏi."))
+        return TemplateResponse(request, "quizzes/admin/import.html", context)
+    result = _run_import(request, fmt=fmt, bank=bank, content=content, dry_run=True)
+    if result is None:
+        return TemplateResponse(request, "quizzes/admin/import.html", context)
+    token = ""
+    if not result.errors:
+        token = secrets.token_urlsafe(24)
+        pending = (fmt, bank, content)
+        cache.set(_pending_key(request.user, token), pending, PENDING_SECONDS)
+    context.update(preview=result, token=token, bank=bank)
     return TemplateResponse(request, "quizzes/admin/import.html", context)
 
 
-def _import_source(fmt: str, content: str) -> dict:
-    """questions_import's `text`, or `data` decoded from the base64 the preview sent back."""
-    if fmt not in FILE_PARSERS:
-        return {"text": content}
+def _question_import_confirm(request):
+    token = request.POST.get("token", "")
+    key = _pending_key(request.user, token)
+    pending = take_once(key) if token else None
+    if pending is None:  # expired, already imported, or another person's preview
+        messages.error(
+            request,
+            _(
+                "Phiên xem trước đã hết hạn (tệp chỉ được giữ %(minutes)s phút) hoặc đã được "
+                "nhập; hãy tải tệp câu hỏi lên lại."
+            )
+            % {"minutes": PENDING_SECONDS // 60},
+        )
+        return redirect("quizzes_question_import")
+    fmt, bank, content = pending
+    result = _run_import(request, fmt=fmt, bank=bank, content=content, dry_run=False)
+    if result is not None and result.ok:
+        messages.success(
+            request,
+            _("Đã nhập %(n)s câu hỏi vào ngân hàng “%(bank)s”.")
+            % {"n": len(result.questions), "bank": bank},
+        )
+        return redirect(reverse("wagtailsnippets_quizzes_question:list"))
+    context = {"form": QuestionImportForm(), "preview": result, "token": "", "bank": bank}
+    return TemplateResponse(request, "quizzes/admin/import.html", context)
+
+
+def _run_import(request, *, fmt: str, bank: str, content, dry_run: bool):
+    """questions_import on the uploaded text (GIFT, Aiken) or bytes (Word, Excel); None, with
+    the reason as an error message, when the format or the bank name is refused."""
+    source = {"data": content} if fmt in FILE_PARSERS else {"text": content}
     try:
-        return {"data": base64.b64decode(content, validate=True)}
-    except (binascii.Error, ValueError):
-        raise QuizError(_("Tệp gửi lại không đọc được; hãy tải tệp lên lại.")) from None
+        return questions_import(
+            bank_name=bank, fmt=fmt, dry_run=dry_run, actor=request.user, **source
+        )
+    except QuizError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return None
 
 
 @hooks.register("register_admin_urls")

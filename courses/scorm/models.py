@@ -87,7 +87,10 @@ class ScormLessonPage(CourseActivity, VietnameseSlugPage):  # noqa: DJ008 - Page
         redirect = lesson_login_redirect(request, self)
         if redirect is not None:
             return redirect
-        return allow_player_frame(super().serve(request, *args, **kwargs))
+        response = allow_player_frame(super().serve(request, *args, **kwargs))
+        # The page carries a launch token naming this person: no shared or back-button cache.
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def get_context(self, request, *args, **kwargs):
         from courses.learning.views import lesson_context
@@ -111,6 +114,16 @@ class ScormAttempt(models.Model):
     )
     page = models.ForeignKey(
         ScormLessonPage, verbose_name=_("bài"), on_delete=models.PROTECT, related_name="attempts"
+    )
+    # The package that wrote the saved state: a lesson whose package was replaced since then
+    # starts its new package afresh (its suspend_data means nothing there).
+    package = models.ForeignKey(
+        ScormPackage,
+        verbose_name=_("gói SCORM"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     lesson_status = models.CharField(_("trạng thái (SCORM 1.2)"), max_length=20, blank=True)
     completion_status = models.CharField(_("hoàn thành (SCORM 2004)"), max_length=20, blank=True)

@@ -113,6 +113,10 @@ def scorm_runtime_commit(*, user, page: ScormLessonPage, values: dict) -> Runtim
         except IntegrityError:
             pass
         attempt = ScormAttempt.objects.select_for_update().get(user=user, page=page)
+        if attempt.package_id != page.package_id:
+            # A replaced package: its place in the old one is dropped, its completion kept.
+            attempt.package = page.package
+            attempt.suspend_data, attempt.location, attempt.exit = "", "", ""
         for name, value in cleaned.items():
             setattr(attempt, name, value)
         done = runtime.is_done(version, attempt_state(attempt))
@@ -126,8 +130,14 @@ def scorm_runtime_commit(*, user, page: ScormLessonPage, values: dict) -> Runtim
     )
 
 
-def attempt_state(attempt: ScormAttempt | None) -> dict:
+def attempt_state(attempt: ScormAttempt | None, *, package_id=None) -> dict:
+    """The stored state as the runtime names it. Given the package about to play, a state
+    written by another package keeps its statuses and score but not its place (suspend_data,
+    location), so the new package starts from the beginning."""
     if attempt is None:
         return {}
     fields = {name for names in runtime.ELEMENTS.values() for name in names.values()}
-    return {name: getattr(attempt, name) for name in fields}
+    state = {name: getattr(attempt, name) for name in fields}
+    if package_id is not None and attempt.package_id != package_id:
+        state.update(suspend_data="", location="", exit="")
+    return state

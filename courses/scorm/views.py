@@ -67,7 +67,9 @@ def player_context(request, page: ScormLessonPage, *, can_read: bool) -> dict:
         "player": {
             "src": f"{src}?{launch.query}" if launch.query else src,
             "runtime_url": (
-                reverse("scorm:runtime", args=[page.pk]) if request.user.is_authenticated else ""
+                f"{reverse('scorm:runtime', args=[page.pk])}?package={page.package_id}"
+                if request.user.is_authenticated
+                else ""
             ),
             "version": page.package.version,
         }
@@ -166,7 +168,7 @@ def _with_api_shim(request, html: bytes, *, user, page: ScormLessonPage) -> byte
         attempt = ScormAttempt.objects.filter(user=user, page=page).first()
     values = runtime.launch_values(
         version,
-        attempt_state(attempt),
+        attempt_state(attempt, package_id=page.package_id),
         learner_id=str(user.pk or ""),
         learner_name=getattr(user, "full_name", "") or "",
     )
@@ -195,6 +197,9 @@ def runtime_commit(request, page_id: int):
     page = get_object_or_404(ScormLessonPage.objects.live().select_related("package"), pk=page_id)
     if not may_play(request.user, page):
         return _json_error(_("Bạn không có quyền mở bài học này."), 403)
+    if request.GET.get("package", str(page.package_id)) != str(page.package_id):
+        # A frame still playing the package this lesson had before it was replaced.
+        return _json_error(_("Bài học đã được thay bằng gói mới; hãy tải lại trang."), 409)
     if len(request.body) > MAX_RUNTIME_BODY:
         return _json_error(_("Dữ liệu bài học gửi lên quá lớn."), 413)
     try:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from .pending import take_once
 from .uploads import check_upload
 
 PENDING_SECONDS = 60 * 60
@@ -78,11 +79,10 @@ class SpreadsheetImportView(View):
         return f"core:spreadsheet-import:{self.url_name}:{self.request.user.pk}:{token}"
 
     def confirm(self, token: str):
-        pending = cache.get(self.pending_key(token))
+        pending = take_once(self.pending_key(token))
         if pending is None:
             messages.error(self.request, _("Tệp đã hết hạn xác nhận; hãy tải lên lại."))
             return redirect(self.url_name)
-        cache.delete(self.pending_key(token))
         filename, data = pending
         result = self.service(data=data, filename=filename, actor=self.request.user)
         if result.errors:  # the data changed since the preview

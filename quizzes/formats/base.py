@@ -48,10 +48,19 @@ class ParsedQuestion:
 class FormatError:
     line: int
     message: str
+    # Where a person finds it in the file, when a line number would not say: "Câu 3" (Word,
+    # by question number), "dòng 7" (Excel sheet row). Empty: the line number says it.
+    where: str = ""
 
     def __post_init__(self):
         # Messages may be lazy (GIFT, Aiken); an error carries the text in the active language.
         self.message = str(self.message)
+        self.where = str(self.where)
+
+    @property
+    def location(self) -> str:
+        """What follows "FILE:" in a located error: `where`, or the line number."""
+        return self.where or str(self.line)
 
 
 @dataclass

@@ -10,8 +10,9 @@
     Điểm: 2                          (optional: default mark)
     Loại: Tự luận                    (optional: see office.TYPE_NAMES)
 
-Errors are located by paragraph number (the first paragraph is 1; a line broken with Shift+Enter
-keeps its paragraph's number). Pure Python: python-docx on the bytes it is given.
+Errors are located by question number as written ("Câu 3"); one outside any question by
+paragraph number ("đoạn 2": the first paragraph is 1, a line broken with Shift+Enter keeps its
+paragraph's number), which also orders them. Pure Python: python-docx on the bytes it is given.
 """
 
 import io
@@ -36,6 +37,14 @@ _KEYWORDS = (
 _HEADING_RE = re.compile(r"heading\s*(\d)", re.I)
 _SAME_LINE_OPTIONS = re.compile(r"(?:\t|\s{2,})+(?=[A-Ha-h][.)]\s)")
 WORD_PACKAGE_MEMBER = "word/document.xml"
+
+
+def question_place(number: str) -> str:
+    return _("Câu %(n)s") % {"n": number}
+
+
+def paragraph_place(number: int) -> str:
+    return _("đoạn %(n)s") % {"n": number}
 
 
 @dataclass
@@ -131,6 +140,7 @@ class _Reader:
         self.questions: list[ParsedQuestion] = []
         self.errors: list[FormatError] = []
         self.draft: Draft | None = None
+        self.number = ""  # the draft's question number as written
         self.failed = False
         self.headings: list[str] = []
         self.category, self.category_line = "", 0
@@ -148,6 +158,7 @@ class _Reader:
         question = _QUESTION_RE.fullmatch(text)
         if question:
             self.finish()
+            self.number = question.group(1)
             self.draft = Draft(
                 line=line.number,
                 text=question.group(2),
@@ -219,7 +230,9 @@ class _Reader:
         self.continues = ""
 
     def fail(self, number: int, message: str) -> None:
-        self.errors.append(FormatError(number, message))
+        inside = self.draft is not None
+        where = question_place(self.number) if inside else paragraph_place(number)
+        self.errors.append(FormatError(number, message, where))
         self.failed = self.draft is not None
 
     def finish(self) -> None:
@@ -227,7 +240,8 @@ class _Reader:
             try:
                 self.questions.append(build_question(self.draft))
             except QuestionError as error:
-                self.errors.append(FormatError(error.line, error.message))
+                where = question_place(self.number)
+                self.errors.append(FormatError(error.line, error.message, where))
         self.draft, self.failed, self.continues = None, False, "text"
 
 

@@ -5,8 +5,8 @@ skipped). Columns, recognised whatever their case, accents or spacing:
 
 "Câu hỏi" is required; "A"…"H" may be written "Phương án A"; "Đáp án" holds letters ("B",
 "A, C") or the right option's text; "Phản hồi" is read like "Giải thích". Errors are located by
-sheet row. The file goes through the project's table reader, so the hostile-workbook guard
-applies before a cell is read. Pure Python.
+sheet row ("dòng 7"). The file goes through the project's table reader, so the hostile-workbook
+guard applies before a cell is read. Pure Python.
 """
 
 import io
@@ -33,6 +33,10 @@ COLUMNS = {
 _LOOKUP = {header_key(name): column for column, names in COLUMNS.items() for name in names}
 HEADER_SCAN_ROWS = 20
 WRITTEN_HEADERS = ("Nhóm", "Câu hỏi", "Loại", *OPTION_LETTERS, "Đáp án", "Điểm", "Giải thích")
+
+
+def row_place(number: int) -> str:
+    return _("dòng %(n)s") % {"n": number}
 
 
 def _recognised(cells: list[str]) -> dict[str, int]:
@@ -66,9 +70,10 @@ def parse_xlsx(data: bytes, filename: str = "questions.xlsx") -> ParseResult:
         try:
             questions.append(build_question(_draft(number, values)))
         except QuestionError as error:
-            errors.append(FormatError(error.line, error.message))
+            errors.append(FormatError(error.line, error.message, row_place(error.line)))
     if not questions and not errors:
-        errors.append(FormatError(header_row, _("bảng có dòng tiêu đề nhưng không có câu hỏi nào")))
+        message = _("bảng có dòng tiêu đề nhưng không có câu hỏi nào")
+        errors.append(FormatError(header_row, message, row_place(header_row)))
     return ParseResult(questions=questions, errors=errors)
 
 

@@ -57,12 +57,14 @@ def test_admin_import_refuses_a_3000_level_category(client, editor):
     content = response.content.decode()
     assert response.status_code == 200
     assert "Dòng 4: nhóm câu hỏi lồng 3000 cấp; tối đa 10 cấp" in content
-    assert "Xác nhận nhập" not in content
+    assert "Xác nhận nhập" not in content and not response.context["token"]
+    # A forged confirm carries no file of its own: only a token the preview handed out.
     confirm = client.post(
         "/admin/questions/import/",
         {"confirm": "1", "fmt": "gift", "bank": "Sâu", "text": gift_with_category(deep(3000))},
+        follow=True,
     )
-    assert confirm.status_code == 200 and "nhóm câu hỏi lồng 3000 cấp" in confirm.content.decode()
+    assert "hãy tải tệp câu hỏi lên lại" in confirm.content.decode()
     assert_nothing_written()
 
 

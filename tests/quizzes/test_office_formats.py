@@ -127,8 +127,8 @@ def test_word_reads_lines_broken_inside_one_paragraph_with_its_number():
         "fraction": 1.0,
         "feedback": "",
     }
-    assert [(e.line, e.message) for e in result.errors] == [
-        (3, "câu trắc nghiệm cần ít nhất 2 phương án")
+    assert [(e.line, e.location, e.message) for e in result.errors] == [
+        (3, "Câu 2", "câu trắc nghiệm cần ít nhất 2 phương án")
     ]
 
 
@@ -162,6 +162,14 @@ def test_word_errors_are_located_by_paragraph_in_vietnamese():
         (7, "phương án C"),
         (8, "đáp án “E”"),
         (12, "loại câu hỏi “Vẽ hình”"),
+    ]
+    # Located as the trainer finds them: by question number, or by paragraph before any.
+    assert [e.location for e in result.errors] == [
+        "đoạn 1",
+        "Câu 1",
+        "Câu 2",
+        "Câu 3",
+        "Câu 4",
     ]
 
 
@@ -245,10 +253,10 @@ def test_excel_errors_are_located_by_row():
         )
     )
     assert [q.line for q in result.questions] == [5]
-    assert [(e.line, e.message[:20]) for e in result.errors] == [
-        (2, "câu hỏi thiếu đáp án"),
-        (3, "câu hỏi không có nội"),
-        (4, "điểm “-1” phải là mộ"),
+    assert [(e.line, e.location, e.message[:20]) for e in result.errors] == [
+        (2, "dòng 2", "câu hỏi thiếu đáp án"),
+        (3, "dòng 3", "câu hỏi không có nội"),
+        (4, "dòng 4", "điểm “-1” phải là mộ"),
     ]
 
 

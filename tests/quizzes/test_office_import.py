@@ -2,6 +2,7 @@
 demo loader, on real files."""
 
 import io
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from quizzes import demo
 from quizzes.models import Question, QuestionBank, QuestionCategory
@@ -64,7 +66,7 @@ def test_import_excel_dry_run_writes_nothing(db):
     assert not QuestionBank.objects.exists()
 
 
-def test_import_word_with_an_error_names_the_paragraph_and_imports_nothing(db, tmp_path):
+def test_import_word_with_an_error_names_the_question_and_imports_nothing(db, tmp_path):
     path = tmp_path / "cau-hoi.docx"
     path.write_bytes(broken_word())
     with pytest.raises(CommandError, match="1 error"):
@@ -77,7 +79,7 @@ def test_import_word_with_an_error_names_the_paragraph_and_imports_nothing(db, t
             "B",
             stderr=(err := StringIO()),
         )
-    assert f"{path}:5: câu hỏi thiếu đáp án" in err.getvalue()
+    assert f"{path}:Câu 2: câu hỏi thiếu đáp án" in err.getvalue()
     assert not QuestionBank.objects.exists() and not Question.objects.exists()
 
 
@@ -111,8 +113,7 @@ def test_admin_previews_a_word_file_then_imports_it_on_confirm(client, editor):
     assert "Đúng/Sai" in content and "Một lựa chọn đúng" in content
     assert "true_false" not in content and "single_choice" not in content
     assert not Question.objects.exists()
-    confirm = {"confirm": "1", "fmt": "docx", "bank": "Ngân hàng Word"}
-    done = client.post(URL, confirm | {"text": preview.context["text"]})
+    done = client.post(URL, {"confirm": "1", "token": preview.context["token"]})
     assert done.status_code == 302
     assert QuestionBank.objects.get(name="Ngân hàng Word").questions.count() == 8
 
@@ -130,7 +131,7 @@ def test_admin_shows_excel_errors_by_row_and_offers_no_confirm(client, editor):
     upload = SimpleUploadedFile("cau-hoi.xlsx", output.getvalue())
     response = client.post(URL, {"file": upload, "fmt": "xlsx", "bank": "Hỏng"})
     content = response.content.decode()
-    assert "Dòng 3" in content and "câu hỏi thiếu đáp án" in content
+    assert "Dòng 3: câu hỏi thiếu đáp án" in content
     assert "Xác nhận nhập" not in content
     assert not QuestionBank.objects.exists()
 
@@ -138,10 +139,12 @@ def test_admin_shows_excel_errors_by_row_and_offers_no_confirm(client, editor):
 def test_admin_refuses_a_tampered_confirmation(client, editor):
     client.force_login(editor)
     response = client.post(
-        URL, {"confirm": "1", "fmt": "docx", "bank": "X", "text": "không phải base64!"}
+        URL,
+        {"confirm": "1", "token": "gia-mao", "fmt": "docx", "bank": "X", "text": "UEsDBA=="},
+        follow=True,
     )
     assert response.status_code == 200
-    assert "tải tệp lên lại" in response.content.decode()
+    assert "hãy tải tệp câu hỏi lên lại" in response.content.decode()
     assert not QuestionBank.objects.exists()
 
 
@@ -202,3 +205,101 @@ def test_gift_export_of_an_office_bank_carries_the_same_answer_keys(db, tmp_path
     for fractions in several_right:
         assert len(fractions) > 1 and len(set(fractions)) == 1
         assert sum(fractions) == pytest.approx(1)
+
+
+def _broken_excel() -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Ngân hàng câu hỏi ISO 9001"])
+    book.active.append(["Câu hỏi", "A", "B", "Đáp án"])
+    book.active.append(["Câu thiếu đáp án", "x", "y"])
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("language", "word_place", "excel_place"),
+    [("vi", "Câu 2", "dòng 3"), ("en", "Question 2", "row 3")],
+)
+def test_import_errors_name_the_question_or_the_sheet_row(
+    db, tmp_path, language, word_place, excel_place
+):
+    from django.utils import translation
+
+    word_file, excel_file = tmp_path / "cau-hoi.docx", tmp_path / "cau-hoi.xlsx"
+    word_file.write_bytes(broken_word())
+    excel_file.write_bytes(_broken_excel())
+    for path, fmt, place in ((word_file, "docx", word_place), (excel_file, "xlsx", excel_place)):
+        with translation.override(language), pytest.raises(CommandError, match="1 error"):
+            call_command(
+                "import_questions",
+                str(path),
+                "--format",
+                fmt,
+                "--bank",
+                "B",
+                stderr=(err := StringIO()),
+            )
+        assert err.getvalue().startswith(f"{path}:{place}: "), err.getvalue()
+    assert not QuestionBank.objects.exists()
+
+
+def large_word_with_an_image() -> bytes:
+    """A real Word bank with a photo of a document, over 3 MB once saved (the noise in the
+    picture does not compress), as trainers' banks with scanned forms are."""
+    import os
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.frombytes("RGB", (1100, 1100), os.urandom(1100 * 1100 * 3)).save(picture, "PNG")
+    document = docx.Document()
+    document.add_paragraph("Câu 1: Biểu mẫu dưới đây là hồ sơ nào?")
+    document.add_picture(io.BytesIO(picture.getvalue()))
+    for text in ("A. Sổ tay chất lượng", "B. Phiếu yêu cầu khắc phục", "Đáp án: B"):
+        document.add_paragraph(text)
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+def test_admin_imports_a_word_file_over_3_mb_through_preview_and_confirm(client, editor, settings):
+    data = large_word_with_an_image()
+    assert len(data) > 3 * 1024 * 1024 > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    client.force_login(editor)
+    upload = SimpleUploadedFile("ngan-hang-co-hinh.docx", data)
+    preview = client.post(URL, {"file": upload, "fmt": "docx", "bank": "Có hình"})
+    assert preview.status_code == 200
+    assert "1 câu hỏi sẽ được nhập" in preview.content.decode()
+    # What the browser sends back is the confirm form's fields, as they are on the page.
+    form = preview.content.decode().split("Xác nhận nhập")[0].rsplit("<form", 1)[1]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    fields |= dict(re.findall(r"<textarea name=\"(\w+)\" hidden>(.*?)</textarea>", form, re.S))
+    done = client.post(URL, fields)
+    assert done.status_code == 302
+    assert len(form) < 2_000  # the file stays on the server; only its token comes back
+    assert QuestionBank.objects.get(name="Có hình").questions.count() == 1
+    # Confirmed once: the same token imports nothing a second time.
+    again = client.post(URL, {"confirm": "1", "token": preview.context["token"]}, follow=True)
+    assert "hãy tải tệp câu hỏi lên lại" in again.content.decode()
+    assert Question.objects.count() == 1
+
+
+def test_admin_confirm_of_another_persons_preview_imports_nothing(client, editor, make_user):
+    from lms.accounts import roles
+
+    client.force_login(editor)
+    upload = SimpleUploadedFile("cau-hoi.docx", WORD.read_bytes())
+    token = client.post(URL, {"file": upload, "fmt": "docx", "bank": "Của tôi"}).context["token"]
+    assert token
+    other = Client()
+    other.force_login(make_user(roles.EDITOR, is_staff=True))
+    response = other.post(URL, {"confirm": "1", "token": token}, follow=True)
+    assert response.status_code == 200
+    assert "hãy tải tệp câu hỏi lên lại" in response.content.decode()
+    assert not QuestionBank.objects.exists()
+    # The person who previewed it can still confirm.
+    assert client.post(URL, {"confirm": "1", "token": token}).status_code == 302
+    assert QuestionBank.objects.get(name="Của tôi").questions.count() == 8

@@ -24,8 +24,7 @@ def test_import_view_previews_then_imports_on_confirm(client, editor):
     assert preview.status_code == 200
     assert "9 câu hỏi sẽ được nhập" in content and "Số nguyên tắc" in content
     assert not Question.objects.exists()
-    text = preview.context["text"]
-    done = client.post(URL, {"confirm": "1", "fmt": "gift", "bank": "Ngân hàng A", "text": text})
+    done = client.post(URL, {"confirm": "1", "token": preview.context["token"]})
     assert done.status_code == 302
     assert QuestionBank.objects.get(name="Ngân hàng A").questions.count() == 9
     listing = client.get(reverse("wagtailsnippets_quizzes_question:list") + "?qtype=matching")

@@ -107,7 +107,7 @@ def test_admin_import_stores_clean_html(client, editor):
     assert preview.status_code == 200 and not Question.objects.exists()
     done = client.post(
         "/admin/questions/import/",
-        {"confirm": "1", "fmt": "gift", "bank": "Độc", "text": preview.context["text"]},
+        {"confirm": "1", "token": preview.context["token"]},
     )
     assert done.status_code == 302
     assert_question_clean(Question.objects.get(bank__name="Độc"))

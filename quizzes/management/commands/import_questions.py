@@ -49,7 +49,7 @@ class Command(BaseCommand):
         if result.errors:
             excerpt = first_errors(result.errors)
             for error in excerpt:
-                self.stderr.write(f"{file}:{error.line}: {error.message}")
+                self.stderr.write(f"{file}:{error.location}: {error.message}")
             if excerpt.more:
                 self.stderr.write(excerpt.more_text)
             raise CommandError(f"{len(result.errors)} error(s); nothing imported")

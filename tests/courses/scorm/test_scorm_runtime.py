@@ -49,6 +49,14 @@ def test_lesson_page_frames_the_package_in_a_sandbox(client, enrolled_trainee, s
     assert _player_src(client, scorm_lesson).endswith("/index.html")
 
 
+def test_lesson_page_with_its_launch_token_is_never_cached(client, enrolled_trainee, scorm_lesson):
+    client.force_login(enrolled_trainee)
+    response = client.get(scorm_lesson.url)
+    assert response.status_code == 200
+    assert "/scorm/play/" in response.content.decode()
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
 def test_package_files_are_sandboxed_and_carry_the_api_shim(client, enrolled_trainee, scorm_lesson):
     client.force_login(enrolled_trainee)
     src = _player_src(client, scorm_lesson)
@@ -267,3 +275,63 @@ def test_pages_keep_their_own_encoding(client, trainee, make_course):
     assert response.headers["Content-Type"] == "text/html; charset=windows-1258"
     assert response.content.decode("cp1258").endswith("<body>Café</body></html>")
     assert _launch_values(response, "cp1258")["cmi.learner_name"] == trainee.full_name
+
+
+def _replace_package(lesson):
+    """The lesson's package swapped for a new version of it, as an editor publishing it does."""
+    from courses.scorm.services import scorm_package_import
+
+    from .conftest import DEMO_FOLDER, build_zip
+
+    members = {
+        str(path.relative_to(DEMO_FOLDER)): path.read_bytes()
+        for path in sorted(DEMO_FOLDER.rglob("*"))
+        if path.is_file()
+    }
+    members["ban-moi.txt"] = "phiên bản 2"
+    package = scorm_package_import(data=build_zip(members))
+    lesson.package = package
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    return package
+
+
+def test_a_replaced_package_starts_afresh_and_keeps_the_lesson_done(
+    client, enrolled_trainee, scorm_lesson
+):
+    client.force_login(enrolled_trainee)
+    old_runtime = re.search(r'data-runtime-url="([^"]+)"', client.get(scorm_lesson.url).text)
+    old_runtime = html.unescape(old_runtime.group(1))
+    done = {
+        "cmi.core.lesson_status": "completed",
+        "cmi.suspend_data": '{"slide": 9}',
+        "cmi.core.lesson_location": "9",
+    }
+    assert _commit(client, scorm_lesson, done).json()["lesson_done"] is True
+    first = ScormAttempt.objects.get(user=enrolled_trainee)
+    assert first.package_id == scorm_lesson.package_id
+    new_package = _replace_package(scorm_lesson)
+
+    values = _launch_values(client.get(_player_src(client, scorm_lesson)))
+    assert values["cmi.core.entry"] == "ab-initio"
+    assert values["cmi.suspend_data"] == ""
+    assert values["cmi.core.lesson_location"] == ""
+    assert values["cmi.core.lesson_status"] == "completed"
+
+    # The old package, still open in a tab, cannot write over the new one's state.
+    stale = client.post(
+        old_runtime, data=json.dumps({"values": done}), content_type="application/json"
+    )
+    assert stale.status_code == 409
+    response = _commit(client, scorm_lesson, {"cmi.core.lesson_status": "incomplete"})
+    assert response.json()["ok"] is True
+    attempt = ScormAttempt.objects.get(user=enrolled_trainee)
+    assert attempt.package_id == new_package.pk
+    assert (attempt.suspend_data, attempt.location) == ("", "")
+    assert attempt.completed_at == first.completed_at
+    assert ActivityCompletion.objects.filter(page_id=scorm_lesson.pk).count() == 1
+    assert 'data-done="1"' in client.get(scorm_lesson.url).text
+
+    _commit(client, scorm_lesson, {"cmi.suspend_data": "moi", "cmi.core.lesson_location": "1"})
+    values = _launch_values(client.get(_player_src(client, scorm_lesson)))
+    assert (values["cmi.core.entry"], values["cmi.suspend_data"]) == ("resume", "moi")
