@@ -118,8 +118,6 @@ class QuestionBankGroup(SnippetViewSetGroup):
 register_snippet(QuestionBankGroup)
 
 
-
-
 PENDING_SECONDS = 60 * 60
 
 

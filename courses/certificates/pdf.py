@@ -224,7 +224,7 @@ def _draw_heading(pen: _Pen, layout: CertificateLayout) -> None:
 
 
 def _draw_recipient(pen: _Pen, *, full_name: str, agency_name: str) -> float:
-    """"Certifies that", the name (wrapped and shrunk to fit) and the agency; returns the y
+    """ "Certifies that", the name (wrapped and shrunk to fit) and the agency; returns the y
     where the course block starts."""
     c, regular, bold, labels = pen.c, pen.regular, pen.bold, pen.labels
     centre, text_width = PAGE_WIDTH / 2, PAGE_WIDTH - 70 * mm

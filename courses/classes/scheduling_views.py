@@ -21,9 +21,7 @@ def class_create(request):
         raise Http404
     form = TrainingClassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        training_class = sessions.training_class_create(
-            actor=request.user, **form.cleaned_data
-        )
+        training_class = sessions.training_class_create(actor=request.user, **form.cleaned_data)
         messages.success(
             request,
             _("Đã mở lớp “%(title)s”. Hãy thêm buổi học.") % {"title": training_class.title},

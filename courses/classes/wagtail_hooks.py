@@ -178,9 +178,7 @@ class SessionDeleteBulkAction(DeleteBulkAction):
     models = [ClassSession]
 
     def get_queryset(self, model, object_ids):
-        return get_list_or_404(
-            selectors.sessions_visible_to(self.request.user), pk__in=object_ids
-        )
+        return get_list_or_404(selectors.sessions_visible_to(self.request.user), pk__in=object_ids)
 
 
 class ClassSessionViewSet(SnippetViewSet):

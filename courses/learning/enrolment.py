@@ -300,6 +300,7 @@ def _lock_people(user_ids) -> None:
 def _insert(*, new_users, course, source, author, fresh_user_ids) -> list[Enrolment]:
     """INSERT the new enrolments; those of people created in this transaction come back with
     their ids, the others are read back by the caller (a concurrent request may have won)."""
+
     def row(user):
         return Enrolment(user=user, course=course, source=source, enrolled_by=author(user))
 

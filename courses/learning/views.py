@@ -87,8 +87,6 @@ def _enrolled(progress) -> bool:
     return enrolment is not None and enrolment.status != EnrolmentStatus.WITHDRAWN
 
 
-
-
 def course_context(request, course: CoursePage) -> dict:
     user = request.user
     progress = selectors.course_progress(course=course, user=user)

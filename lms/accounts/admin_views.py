@@ -13,8 +13,6 @@ from .directory_import import agencies_import, directory_file
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-
-
 class AgencyImportView(SpreadsheetImportView):
     title = _("Nhập danh mục đơn vị")
     help_text = _(

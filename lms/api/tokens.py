@@ -35,8 +35,6 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-
-
 @transaction.atomic
 def api_token_create(
     *, owner, name: str = "", expires_days: int | None = None, actor=None

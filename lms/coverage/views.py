@@ -38,10 +38,6 @@ STATUS_LABELS = {
 }
 
 
-
-
-
-
 def _top_ids(tree, scope):
     if scope is None:
         return tree.roots()

@@ -70,7 +70,6 @@ def test_expiry_reminder_skips_far_expiry(hong_nhung, course, complete_course):
 def test_demo_certificates_step_is_idempotent(make_user, make_course, complete_course):
     from courses.certificates.demo import issue_demo_certificates
 
-
     course = make_course()
     for _ in range(3):
         complete_course(make_user(), course)
