@@ -13,10 +13,17 @@ ROSTER = Path(__file__).resolve().parents[2] / "fixtures" / "rosters" / "lop-thu
 
 
 @pytest.fixture
-def province_agencies(db):
-    """The province's agencies from fixtures/agencies.csv: the roster names them."""
+def province_agencies(db, agency_tree):
+    """The province's agencies from fixtures/agencies.csv: the roster names them.
+
+    The test tree's agencies share some of those names ("Sở Tư pháp"); a name two agencies
+    share is refused as ambiguous, so they are renamed and each name in the roster means one.
+    """
     from lms.accounts import demo
 
+    for agency in agency_tree.values():
+        agency.name = f"{agency.name} (thử)"
+        agency.save()
     demo.load_agencies(Path(__file__).resolve().parents[2] / "fixtures" / "agencies.csv")
 
 
