@@ -18,6 +18,9 @@ from courses.learning.pages import CoursePage
 from lms.accounts import roles
 from lms.core.links import site_url
 
+# Verification by code, on the site and through the API (per client address).
+VERIFY_LIMIT_PER_MINUTE = getattr(settings, "CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
+
 
 @dataclass
 class PastCycle:

@@ -1,6 +1,5 @@
 """Certificate pages: the trainee's list and download, public verification, the staff list."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +29,6 @@ from lms.core.text import vietnamese_title_key
 from lms.core.uploads import check_upload
 
 EDITION_LABELS = dict(Edition.choices)
-VERIFY_LIMIT_PER_MINUTE = getattr(settings, "CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
 # Lazy: the labels are built at import time but shown in the request's language.
 STATUS_LABELS = {
     selectors.STATUS_VALID: gettext_lazy("Còn hiệu lực"),
@@ -94,7 +92,9 @@ def download(request, code):
 
 def _over_rate_limit(request) -> bool:
     return rate_limit_exceeded(
-        f"verify:{client_address(request)}", limit=VERIFY_LIMIT_PER_MINUTE, period_seconds=60
+        f"verify:{client_address(request)}",
+        limit=selectors.VERIFY_LIMIT_PER_MINUTE,
+        period_seconds=60,
     )
 
 

@@ -19,8 +19,7 @@ from courses.certificates import selectors as certificate_selectors
 from courses.certificates import services as certificate_service
 from courses.certificates.models import Certificate
 from courses.certificates.permissions import can_manage_certificates
-from courses.certificates.selectors import certificates_visible_to
-from courses.certificates.views import VERIFY_LIMIT_PER_MINUTE
+from courses.certificates.selectors import VERIFY_LIMIT_PER_MINUTE, certificates_visible_to
 from courses.learning.enrolment import EnrolmentNotAllowed, enrolments_bulk_ensure
 from courses.learning.models import Enrolment, EnrolmentSource, EnrolmentStatus
 from courses.learning.pages import CoursePage, Edition, Track
