@@ -14,6 +14,18 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10
 
 
+def _artwork(label) -> models.ForeignKey:
+    """An optional image of the template's artwork; deleting the image leaves the template."""
+    return models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=label,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class CertificateTemplate(PreviewableMixin, models.Model):
     name = models.CharField(_("tên mẫu"), max_length=120)
     title_vi = models.CharField(
@@ -27,38 +39,10 @@ class CertificateTemplate(PreviewableMixin, models.Model):
     )
     signatory_name = models.CharField(_("người ký"), max_length=120, blank=True)
     signatory_title = models.CharField(_("chức vụ người ký"), max_length=120, default="Giám đốc")
-    background = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("ảnh nền"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("biểu trưng"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    signature = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("ảnh chữ ký"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    seal = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("ảnh con dấu"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    background = _artwork(_("ảnh nền"))
+    logo = _artwork(_("biểu trưng"))
+    signature = _artwork(_("ảnh chữ ký"))
+    seal = _artwork(_("ảnh con dấu"))
     issuing_place = models.CharField(
         _("nơi cấp"),
         max_length=80,
