@@ -1,21 +1,22 @@
 """Whole-page cache of the catalogue for anonymous visitors."""
 
 import hashlib
-import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from lms.core.pagecache import get_immutable, pages_version, set_immutable
+from lms.core.pagecache import (
+    get_immutable,
+    page_for_storage,
+    page_from_storage,
+    pages_version,
+    set_immutable,
+)
 
 # Query parameters the catalogue reads; any other parameter bypasses the cache so that
 # random query strings cannot fill it.
 CATALOGUE_PARAMETERS = {"track", "edition", "language"}
-CSRF_PLACEHOLDER = "__catalogue_csrf_token__"
-_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
 def _anonymous_without_state(request) -> bool:
@@ -56,18 +57,10 @@ class CataloguePageCacheMiddleware:
             return self.get_response(request)
         stored = get_immutable(key)
         if stored is not None:
-            content_type, html = stored
-            return HttpResponse(
-                html.replace(CSRF_PLACEHOLDER, get_token(request)), content_type=content_type
-            )
+            return page_from_storage(request, stored)
         response = self.get_response(request)
         if _is_storable_catalogue(request, response):
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-            html = _CSRF_INPUT.sub(
-                rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(response.charset)
-            )
-            set_immutable(key, (response["Content-Type"], html))
+            set_immutable(key, page_for_storage(response))
         return response
 
 

@@ -216,9 +216,9 @@ class LessonPage(CourseActivity, VietnameseSlugPage):  # noqa: DJ008 - Page.__st
         return restrictions
 
     def serve(self, request, *args, **kwargs):
-        from courses.learning.views import lesson_login_redirect
+        from courses.learning.views import serve_lesson
 
-        return lesson_login_redirect(request, self) or super().serve(request, *args, **kwargs)
+        return serve_lesson(request, self, super().serve, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from courses.learning.views import lesson_context

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from wagtail.models import Page
 
-from courses.learning import rules, selectors
+from courses.learning import lesson_cache, rules, selectors
 from courses.learning.enrolment import (
     EnrolmentNotAllowed,
     enrolment_bulk_create,
@@ -123,6 +123,20 @@ def lesson_login_redirect(request, lesson: LessonPage):
     if course is not None and course.is_open:
         return None
     return redirect_to_login(request.get_full_path())
+
+
+def serve_lesson(request, lesson: LessonPage, serve, *args, **kwargs):
+    """Anonymous visitors of a closed course sign in first; signed-in trainees get the page
+    from the lesson cache when their page is stored (courses.learning.lesson_cache)."""
+    redirect_response = lesson_login_redirect(request, lesson)
+    if redirect_response is not None:
+        return redirect_response
+    course = _course_of(lesson)
+    if course is None:
+        raise Http404
+    return lesson_cache.serve_lesson(
+        request, lesson, course, lambda: serve(request, *args, **kwargs)
+    )
 
 
 def lesson_context(request, lesson: LessonPage) -> dict:

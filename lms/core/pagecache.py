@@ -14,6 +14,7 @@ one process to reach the others, which re-read the version at most a second late
 """
 
 import pickle
+import re
 import time
 from contextvars import ContextVar
 
@@ -21,6 +22,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -150,11 +153,37 @@ def _page_or_site_saved(sender, **kwargs):
         pages_changed()
 
 
+# --- whole rendered pages --------------------------------------------------------------------
+
+# A stored page holds this instead of the CSRF token it was rendered with; every response
+# carries the token of its own visitor.
+CSRF_PLACEHOLDER = "__page_csrf_token__"
+_CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def page_for_storage(response) -> tuple[str, str]:
+    """(content type, HTML) of a rendered response, its CSRF tokens replaced by a placeholder."""
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    html = _CSRF_VALUE.sub(
+        rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(response.charset)
+    )
+    return response["Content-Type"], html
+
+
+def page_from_storage(request, stored: tuple[str, str]) -> HttpResponse:
+    """The response for a page kept by `page_for_storage`, with this visitor's CSRF token."""
+    content_type, html = stored
+    return HttpResponse(
+        html.replace(CSRF_PLACEHOLDER, get_token(request)), content_type=content_type
+    )
+
+
 # --- routing ---------------------------------------------------------------------------------
 
 
 def _route_key(request) -> str:
-    return versioned_key("route", request.get_host(), request.path)
+    return versioned_key("route-pickled", request.get_host(), request.path)
 
 
 class PageRouteCacheMiddleware:
@@ -172,9 +201,10 @@ class PageRouteCacheMiddleware:
         token = _request_version.set(_process_version())
         try:
             if request.method in ("GET", "HEAD"):
-                stored = cache.get(_route_key(request))
+                stored = get_immutable(_route_key(request))
                 if stored is not None:
-                    request._wagtail_site, request._wagtail_route_for_request = stored
+                    route = pickle.loads(stored)  # noqa: S301 - bytes remember_route pickled
+                    request._wagtail_site, request._wagtail_route_for_request = route
                     request._lms_route_from_cache = True
             return self.get_response(request)
         finally:
@@ -193,4 +223,5 @@ def remember_route(page, request, serve_args, serve_kwargs) -> None:
         return
     route = getattr(request, "_wagtail_route_for_request", None)
     if route is not None and route[0] is page:
-        cache.set(_route_key(request), (request._wagtail_site, route), CACHE_SECONDS)
+        stored = pickle.dumps((request._wagtail_site, route), protocol=pickle.HIGHEST_PROTOCOL)
+        set_immutable(_route_key(request), stored)

@@ -1,0 +1,127 @@
+"""A trainee's lesson page is served from the lesson cache, and never shows less than is true.
+
+The key holds what the page shows of the person (name, roles, enrolment, completions), so each
+test changes one of these and expects the next request to show it.
+"""
+
+import re
+
+import pytest
+
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from courses.learning import lesson_cache
+from courses.learning.enrolment import enrolment_create
+from courses.learning.progress import activity_mark_done
+from courses.models import LessonPage
+from lms.accounts import roles
+from lms.core import pagecache
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reading(client, trainee, make_course):
+    """A trainee enrolled in a three-lesson course, whose lesson 1 page is stored."""
+    course = make_course(lessons=3)
+    enrolment_create(user=trainee, course=course, source="self")
+    client.force_login(trainee)
+    lesson = LessonPage.objects.child_of(course).get(slug="bai-1")
+    assert client.get(lesson.url).status_code == 200
+    return course, lesson
+
+
+def _page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_stored_lesson_is_served_without_rendering(
+    client, reading, django_assert_max_num_queries, monkeypatch
+):
+    _course, lesson = reading
+    first = _page(client, lesson.url)
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("the stored page should have been served")
+
+    monkeypatch.setattr("courses.learning.views.lesson_context", no_rendering)
+    # The session, the person, their roles (from the database here: tests have no shared
+    # cache) and where they stand in the course: nothing else.
+    with django_assert_max_num_queries(4):
+        again = _page(client, lesson.url)
+    assert _without_tokens(again) == _without_tokens(first)
+
+
+def test_marking_the_lesson_done_shows_at_once(client, trainee, reading):
+    _course, lesson = reading
+    assert "Đánh dấu đã học xong" in _page(client, lesson.url)
+    activity_mark_done(user=trainee, page=lesson)
+    page = _page(client, lesson.url)
+    assert "Đánh dấu đã học xong" not in page
+    assert "Đã hoàn thành" in page
+
+
+def test_withdrawal_shows_at_once(client, trainee, reading):
+    course, lesson = reading
+    course.is_open = False
+    course.save_revision().publish()
+    assert "enrol-first" not in _page(client, lesson.url)
+    trainee.enrolments.update(status="withdrawn")  # a bulk path: no signal, no version
+    assert "enrol-first" in _page(client, lesson.url)
+
+
+def test_a_new_name_and_a_new_role_show_at_once(client, trainee, reading):
+    _course, lesson = reading
+    trainee.full_name = "Nguyễn Thị Mới"
+    trainee.save()
+    trainee.groups.add(Group.objects.get_or_create(name=roles.TRAINER)[0])
+    page = _page(client, lesson.url)
+    assert "Nguyễn Thị Mới" in page
+    assert reverse("classes:list") in page
+
+
+def test_every_session_gets_its_own_csrf_token(trainee, reading):
+    _course, lesson = reading
+    other_device = Client(enforce_csrf_checks=True)
+    other_device.force_login(trainee)
+    page = _page(other_device, lesson.url)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert token != pagecache.CSRF_PLACEHOLDER
+    response = other_device.post(
+        reverse("courses:activity_done", args=[lesson.pk]), {"csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert trainee.enrolments.get().completions.filter(page=lesson).exists()
+
+
+def test_people_never_see_each_others_page(client, other_trainee, reading):
+    course, lesson = reading
+    enrolment_create(user=other_trainee, course=course, source="self")
+    other = Client()
+    other.force_login(other_trainee)
+    assert other_trainee.get_full_name() in _page(other, lesson.url)
+    assert other_trainee.get_full_name() not in _page(client, lesson.url)
+
+
+def test_staff_and_pending_messages_are_not_stored(client, trainee, reading, monkeypatch):
+    _course, lesson = reading
+    stored = []
+    monkeypatch.setattr(lesson_cache, "page_for_storage", lambda r: stored.append(r) or ("", ""))
+    trainee.is_staff = True
+    trainee.save()
+    _page(client, lesson.url)
+    trainee.is_staff = False
+    trainee.save()
+    session = client.session
+    session["_messages"] = "[]"
+    session.save()
+    _page(client, lesson.url)
+    assert stored == []
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
