@@ -167,12 +167,11 @@ def _draw_qr(c, url: str, x: float, y: float, size: float) -> None:
     c.translate(x, y)
     cell = size / (width + 8)
     c.scale(cell, cell)
-    operators = []
-    for run in _DARK_RUN.finditer(modules):
-        row, column = divmod(run.start(), stride)
-        operators.append(f"{column + 4} {top - row} {run.end() - run.start()} 1 re")
-    operators.append("f")
-    c.addLiteral("\n".join(operators))
+    runs = [run.span() for run in _DARK_RUN.finditer(modules)]
+    operators = [
+        f"{start % stride + 4} {top - start // stride} {end - start} 1 re" for start, end in runs
+    ]
+    c.addLiteral("\n".join([*operators, "f"]))
     c.restoreState()
 
 
