@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import (
     FF_NONSYMBOLIC,
@@ -33,22 +34,45 @@ _VOWELS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềế
 VIETNAMESE_CHARACTERS = "".join(dict.fromkeys(_VOWELS + _VOWELS.upper() + "đĐ" + "–—·…“”‘’№°"))
 
 
-class _Preformatted(pdfdoc.PDFObject):
-    """A PDF value whose bytes were formatted once and are written as they are."""
+class _Dictionary(pdfdoc.PDFObject):
+    """A PDF dictionary written as reportlab writes one (keys sorted, six entries a line),
+    whose entries that are the same in every document were formatted once: only the entries
+    naming this document's objects are formatted per document."""
 
-    def __init__(self, data: bytes):
-        self.data = data
+    def __init__(self, constant: dict[str, bytes], **per_document):
+        self.constant = constant
+        self.per_document = per_document
 
     def format(self, document) -> bytes:
-        return self.data
+        entries = dict(self.constant)
+        entries.update(_entries(self.per_document, document))
+        lines = [entries[key] for key in sorted(entries)]
+        if rl_config.pdfMultiLine:
+            return b"<<\n" + b"\n ".join(lines) + b"\n>>"
+        for index in reversed(range(6, len(lines), 6)):
+            lines.insert(index, b"\n ")
+        return b"<<\n" + b" ".join(lines) + b"\n>>"
+
+
+class _FontDictionary(_Dictionary):
+    __RefOnly__ = 1  # as reportlab's fonts: always an object of its own, never inline
+
+
+def _entries(values: dict, document) -> dict[str, bytes]:
+    """Each value's `/Key value` entry, formatted as reportlab formats dictionary entries."""
+    return {
+        key: pdfdoc.format(pdfdoc.PDFName(key), document) + b" " + pdfdoc.format(value, document)
+        for key, value in values.items()
+    }
 
 
 @dataclass(frozen=True)
 class _SubsetObjects:
-    widths: bytes
     to_unicode: bytes  # Flate-compressed when the document compresses
     font_file: bytes  # the TrueType subset, Flate-compressed likewise
     font_file_length: int  # uncompressed size, the stream's /Length1
+    descriptor: dict[str, bytes]  # the font descriptor's entries but the font file
+    font: dict[str, bytes]  # the font's entries but its name and references
 
 
 def _stream(content: bytes, compressed: bool, **entries) -> pdfdoc.PDFStream:
@@ -90,15 +114,36 @@ class SharedSubsetTTFont(TTFont):
     @lru_cache(maxsize=32)  # noqa: B019 (fonts live as long as the process)
     def _subset_objects(self, number: int, subset: tuple, compressed: bool) -> _SubsetObjects:
         base_font_name = self._base_font_name(number)
-        widths = pdfdoc.PDFArray([self.face.getCharWidth(code) for code in subset])
         to_unicode = makeToUnicodeCMap(base_font_name, list(subset)).encode("latin-1")
         font_file = self.face.makeSubset(list(subset))
         pack = zlib.compress if compressed else bytes
+        face, document = self.face, pdfdoc.DummyDoc()
+        descriptor = {
+            "Type": pdfdoc.PDFName("FontDescriptor"),
+            "Ascent": face.ascent,
+            "CapHeight": face.capHeight,
+            "Descent": face.descent,
+            "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+            "FontBBox": pdfdoc.PDFArray(face.bbox),
+            "FontName": pdfdoc.PDFName(base_font_name),
+            "ItalicAngle": face.italicAngle,
+            "StemV": face.stemV,
+            "MissingWidth": face.defaultWidth,
+        }
+        font = {
+            "Type": pdfdoc.PDFName("Font"),
+            "Subtype": pdfdoc.PDFName("TrueType"),
+            "BaseFont": pdfdoc.PDFName(base_font_name),
+            "FirstChar": 0,
+            "LastChar": len(subset) - 1,
+            "Widths": pdfdoc.PDFArray([face.getCharWidth(code) for code in subset]),
+        }
         return _SubsetObjects(
-            widths=pdfdoc.format(widths, pdfdoc.DummyDoc()),
             to_unicode=pack(to_unicode),
             font_file=pack(font_file),
             font_file_length=len(font_file),
+            descriptor=_entries(descriptor, document),
+            font=_entries(font, document),
         )
 
     def _base_font_name(self, number: int) -> str:
@@ -118,33 +163,17 @@ class SharedSubsetTTFont(TTFont):
             parts = self._subset_objects(number, tuple(subset), bool(doc.compression))
 
             font_file = _stream(parts.font_file, doc.compression, Length1=parts.font_file_length)
-            descriptor = pdfdoc.PDFDictionary(
-                {
-                    "Type": "/FontDescriptor",
-                    "Ascent": face.ascent,
-                    "CapHeight": face.capHeight,
-                    "Descent": face.descent,
-                    "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
-                    "FontBBox": pdfdoc.PDFArray(face.bbox),
-                    "FontName": pdfdoc.PDFName(base_font_name),
-                    "ItalicAngle": face.italicAngle,
-                    "StemV": face.stemV,
-                    "FontFile2": doc.Reference(
-                        font_file, f"fontFile:{face.filename}({base_font_name})"
-                    ),
-                    "MissingWidth": face.defaultWidth,
-                }
+            descriptor = _Dictionary(
+                parts.descriptor,
+                FontFile2=doc.Reference(font_file, f"fontFile:{face.filename}({base_font_name})"),
             )
-            pdf_font = pdfdoc.PDFTrueTypeFont()
-            pdf_font.Name = internal_name
-            pdf_font.BaseFont = base_font_name
-            pdf_font.FirstChar = 0
-            pdf_font.LastChar = len(subset) - 1
-            pdf_font.Widths = _Preformatted(parts.widths)
-            pdf_font.ToUnicode = doc.Reference(
-                _stream(parts.to_unicode, doc.compression), f"toUnicodeCMap:{base_font_name}"
+            to_unicode = _stream(parts.to_unicode, doc.compression)
+            pdf_font = _FontDictionary(
+                parts.font,
+                Name=pdfdoc.PDFName(internal_name),
+                ToUnicode=doc.Reference(to_unicode, f"toUnicodeCMap:{base_font_name}"),
+                FontDescriptor=doc.Reference(descriptor, f"fontDescriptor:{base_font_name}"),
             )
-            pdf_font.FontDescriptor = doc.Reference(descriptor, f"fontDescriptor:{base_font_name}")
             doc.Reference(pdf_font, internal_name)
             fonts[internal_name] = pdf_font
         del self.state[doc]
