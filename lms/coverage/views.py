@@ -1,7 +1,6 @@
 """Coverage pages for DOST officers (whole province) and agency secretaries (own agency)."""
 
 import dataclasses
-import math
 from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -44,21 +43,20 @@ def _top_ids(tree, scope):
     return [
         i
         for i in scope
-        if tree.reporting.get(i) == i and tree.agencies.at[i, "parent_id"] not in scope
+        if tree.reporting.get(i) == i and tree.agencies[i]["parent_id"] not in scope
     ]
 
 
-def coverage_rows(frame) -> list[dict]:
-    """Table rows for templates and the admin report: labels resolved, NaN as None."""
+def coverage_rows(table: list[selectors.CoverageRow]) -> list[dict]:
+    """Table rows for templates and the admin report: kinds as labels."""
     rows = []
-    for agency_id, row in zip(frame.index, frame.itertuples(), strict=True):
-        pct = row.coverage_pct
+    for row in table:
         rows.append(
             {
-                "id": agency_id,
+                "id": row.id,
                 "code": row.code,
                 "name": row.name,
-                "merged_into": getattr(row, "merged_into", ""),
+                "merged_into": row.merged_into,
                 "kind": KIND_LABELS.get(row.kind, row.kind),
                 "parent": row.parent,
                 "target": row.target,
@@ -66,7 +64,7 @@ def coverage_rows(frame) -> list[dict]:
                 "completed": row.completed,
                 "certified": row.certified,
                 "expiring": row.expiring,
-                "coverage_pct": None if math.isnan(pct) else pct,
+                "coverage_pct": row.coverage_pct,
             }
         )
     return rows
@@ -98,20 +96,26 @@ def _with_all(query) -> str:
     return params.urlencode()
 
 
+def _of_kind(rows: list[selectors.CoverageRow], kind: str) -> list[selectors.CoverageRow]:
+    """The rows of one agency kind; every row without a kind filter. The totals are taken
+    before this: they are the scope's, whatever kind the table lists."""
+    return [row for row in rows if row.kind == kind] if kind else rows
+
+
 def _filtered_report(request, form, tree, scope):
     """The table the page shows and exports: live numbers or a stored month."""
     filters = form.coverage_filter()
     scope, agency_id = narrow_to_agency(tree, scope, form.cleaned_data.get("agency", ""))
     month = form.cleaned_data.get("month")
     if month:
-        frame = selectors.coverage_from_snapshots(
+        table = selectors.coverage_from_snapshots(
             month, track=filters.track, tree=tree, scope=scope
         )
     else:
-        frame = selectors.coverage_by_agency(
+        table = selectors.coverage_by_agency(
             dataclasses.replace(filters, kind=""), tree=tree, scope=scope
         )
-    return filters, scope, agency_id, frame
+    return filters, scope, agency_id, table
 
 
 @login_required
@@ -141,13 +145,11 @@ def _dashboard_report(request, form) -> dict:
     """Everything the dashboard shows below the filters; the same for everyone in a scope."""
     tree = selectors.load_agency_tree()
     scope = coverage_scope(request.user, tree)
-    filters, scope, agency_id, frame = _filtered_report(request, form, tree, scope)
-    totals = selectors.coverage_totals(frame, tree, scope)
-    if filters.kind:
-        frame = frame[frame["kind"] == filters.kind]
-    frame = selectors.sort_by_coverage(frame)
+    filters, scope, agency_id, table = _filtered_report(request, form, tree, scope)
+    totals = selectors.coverage_totals(table, tree, scope)
+    table = selectors.sort_by_coverage(_of_kind(table, filters.kind))
     threshold = form.threshold_pct()
-    gaps = selectors.coverage_gaps(frame, threshold)
+    gaps = selectors.coverage_gaps(table, threshold)
     # A province has ~2 000 agencies: rendering every row made a 1 MB page costing seconds.
     # The table shows the lowest coverage first, so the first rows are the ones to act on;
     # "?all=1" shows everything (the XLSX/CSV export always holds every row).
@@ -160,10 +162,10 @@ def _dashboard_report(request, form) -> dict:
         {
             "threshold": threshold,
             "totals": totals,
-            "rows": _linked(coverage_rows(frame.iloc[:table_limit]), filters.track, threshold),
-            "rows_total": len(frame),
+            "rows": _linked(coverage_rows(table[:table_limit]), filters.track, threshold),
+            "rows_total": len(table),
             "gaps": {
-                name: _linked(coverage_rows(rows.iloc[:gap_limit]), filters.track, threshold)
+                name: _linked(coverage_rows(rows[:gap_limit]), filters.track, threshold)
                 for name, rows in gaps.items()
             },
             "gap_counts": {name: len(rows) for name, rows in gaps.items()},
@@ -175,7 +177,7 @@ def _dashboard_report(request, form) -> dict:
             "show_all_query": _with_all(request.GET),
             "expiry_days": selectors.EXPIRY_WARNING_DAYS,
             "kind_chart": charts.bar_chart(
-                selectors.coverage_by_kind(frame),
+                selectors.coverage_by_kind(table),
                 title=_("Độ bao phủ theo loại đơn vị"),
                 chart_id="kind-chart",
                 label_heading=_("Loại đơn vị"),
@@ -204,19 +206,18 @@ def export(request):
     file_format = request.POST.get("format")
     if file_format not in ("csv", "xlsx") or not form.is_valid():
         return HttpResponse(_("Yêu cầu xuất số liệu không hợp lệ."), status=400)
-    filters, scope, agency_id, frame = _filtered_report(request, form, tree, scope)
-    if filters.kind:
-        frame = frame[frame["kind"] == filters.kind]
-    if len(frame) > exports.SYNC_EXPORT_MAX_ROWS and not form.cleaned_data.get("month"):
+    filters, scope, agency_id, table = _filtered_report(request, form, tree, scope)
+    table = _of_kind(table, filters.kind)
+    if len(table) > exports.SYNC_EXPORT_MAX_ROWS and not form.cleaned_data.get("month"):
         scope_code = form.cleaned_data.get("agency") or (
-            "" if scope is None else tree.agencies.at[request.user.agency_id, "code"]
+            "" if scope is None else tree.agencies[request.user.agency_id]["code"]
         )
         job = services.export_request(
             user=request.user, filters=filters, scope_code=scope_code, file_format=file_format
         )
         return redirect("coverage:export_status", pk=job.pk)
-    frame = selectors.sort_by_coverage(frame)
-    content = reports.render_file(frame, filters, file_format, month=form.cleaned_data.get("month"))
+    table = selectors.sort_by_coverage(table)
+    content = reports.render_file(table, filters, file_format, month=form.cleaned_data.get("month"))
     content_type = (
         "text/csv; charset=utf-8"
         if file_format == "csv"
