@@ -274,7 +274,7 @@ def measure_counts(filters: CoverageFilter, scope: set[int] | None = None) -> Co
     return counts
 
 
-def _roll_up(tree: AgencyTree, counts: Counts) -> Counts:
+def roll_up(tree: AgencyTree, counts: Counts) -> Counts:
     """Sum per-agency counts into every agency they report under (self, parent, ...)."""
     rolled: Counts = {}
     for agency_id, ancestor in tree.pairs(counts):
@@ -294,7 +294,7 @@ def coverage_by_agency(
     """
     tree = tree or load_agency_tree()
     counts = measure_counts(filters, scope)
-    rolled = _roll_up(tree, counts)
+    rolled = roll_up(tree, counts)
     surviving = [
         agency_id
         for agency_id, reporting in tree.reporting.items()
@@ -304,7 +304,7 @@ def coverage_by_agency(
         {agency_id: tree.agencies[agency_id]["target_headcount"] for agency_id in surviving},
         filters,
     )
-    rolled_target = _roll_up(tree, {i: {"target": t} for i, t in own_targets.items()})
+    rolled_target = roll_up(tree, {i: {"target": t} for i, t in own_targets.items()})
     own_certified: dict[int, int] = {}
     for agency_id, numbers in counts.items():
         if agency_id in tree.reporting:
@@ -342,8 +342,8 @@ def _own_targets(headcounts: dict[int, int], filters: CoverageFilter) -> dict[in
 def coverage_pct(certified: int, target: int) -> float | None:
     """certified ÷ target × 100 to one decimal, None without a target.
 
-    Rounded as the figures have always been (half to even on the value × 10), so a stored or
-    exported 12.5 % never becomes 12.4 % or 12.6 %.
+    Rounded as the figures have always been (half to even on the value × 10, as numpy rounds):
+    1 993 of 2 000 is 99.6 %, where round(99.65, 1) would say 99.7 %.
     """
     if target <= 0:
         return None
