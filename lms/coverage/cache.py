@@ -17,11 +17,11 @@ The version is bumped at once (the writing request reads its own write) and agai
 so a report another worker built between the two from the old rows is never read. Entries also
 live at most CACHE_SECONDS: "expiring within 90 days" and "valid now" move with the clock.
 
-Only plain Python is stored, with the gap lists and the agency table already rendered
-(views._with_fragments), so a cache hit renders no row loop. While one request builds a
-report, others asking for the same key wait for it (BUILD_WAIT_SECONDS) rather than
-aggregating the province at the same time. The cache
-is used where it is shared by every worker (Redis); with a process-local cache (tests, a
+Only plain Python is stored, with the page's body (filters, numbers, charts, gap lists, agency
+table) already rendered (views._page_body), so a cache hit renders no row loop and no form.
+While one request builds a report, others asking for the same key wait for it
+(BUILD_WAIT_SECONDS) rather than aggregating the province at the same time. The cache is used
+where it is shared by every worker (Redis); with a process-local cache (tests, a
 single-process dev server) every request computes, as before.
 """
 
@@ -71,6 +71,11 @@ def report_key(scope_key: str, query: dict) -> str:
     language = translation.get_language() or ""
     parts = ("coverage:report", data_version(), pagecache.pages_version(), language, scope_key)
     return ":".join(map(str, (*parts, digest)))
+
+
+def stored_report(key: str) -> dict | None:
+    """The report stored under `key`; None when there is none (or no shared cache)."""
+    return cache.get(key) if ENABLED else None
 
 
 def cached_report(key: str, build) -> dict:
