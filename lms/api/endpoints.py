@@ -3,7 +3,6 @@
 import csv
 import datetime as dt
 import io
-import math
 
 from ninja import Query, Schema, Status
 from ninja.errors import HttpError
@@ -300,35 +299,29 @@ class CoverageFilters(Schema):
     until: dt.date | None = None
 
 
-def _number(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return float(value)
-
-
 @api.get("/coverage", response=schemas.Coverage, tags=["coverage"])
 def coverage_by_agency(request, filters: Query[CoverageFilters]):
     """One row per agency in scope, lowest coverage first: the numbers of the dashboard."""
     _choice(filters.track, Track.choices, "track")
     tree, scope = _coverage_scope(request.user, filters.agency)
     report = coverage.CoverageFilter(track=filters.track, since=filters.since, until=filters.until)
-    frame = coverage.sort_by_coverage(coverage.coverage_by_agency(report, tree=tree, scope=scope))
+    table = coverage.sort_by_coverage(coverage.coverage_by_agency(report, tree=tree, scope=scope))
     items = [
         {
             "code": row.code,
             "name": row.name,
             "kind": row.kind,
             "parent": row.parent,
-            "target": int(row.target),
-            "enrolled": int(row.enrolled),
-            "completed": int(row.completed),
-            "certified": int(row.certified),
-            "expiring": int(row.expiring),
-            "coverage_pct": _number(row.coverage_pct),
+            "target": row.target,
+            "enrolled": row.enrolled,
+            "completed": row.completed,
+            "certified": row.certified,
+            "expiring": row.expiring,
+            "coverage_pct": row.coverage_pct,
         }
-        for row in frame.itertuples()
+        for row in table
     ]
-    return {"items": items, "totals": coverage.coverage_totals(frame, tree, scope)}
+    return {"items": items, "totals": coverage.coverage_totals(table, tree, scope)}
 
 
 # --- writes ----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Heavy libraries imported on first use, so a web worker that never needs them stays small.
 
 pandas alone adds about 60 MiB to a process; a gunicorn worker serving lessons and quizzes
-never touches it. Modules that use it for coverage tables or roster files write
+never touches it. Modules that use it (roster files) write
 
     from lms.core.lazy import lazy_module
     pd = lazy_module("pandas")

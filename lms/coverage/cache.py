@@ -1,7 +1,7 @@
 """The coverage dashboard's numbers, cached under a data version bumped by every write.
 
 Building the dashboard aggregates every enrolment and certificate of the province (200 000
-rows at moderate volumes, 1 000 000 at full ones): about 200 ms of PostgreSQL and pandas per
+rows at moderate volumes, 1 000 000 at full ones): about 200 ms of PostgreSQL and Python per
 request. The numbers change only when enrolments, completions, certificates, agencies, people,
 roles, training plans or monthly snapshots change, so the page's report (rows, totals, gaps,
 charts) is kept in the shared cache under a key holding:
@@ -17,11 +17,11 @@ The version is bumped at once (the writing request reads its own write) and agai
 so a report another worker built between the two from the old rows is never read. Entries also
 live at most CACHE_SECONDS: "expiring within 90 days" and "valid now" move with the clock.
 
-Only plain Python is stored (numpy numbers become int/float), with the gap lists and the agency
-table already rendered (views._with_fragments), so a cache hit imports neither pandas nor numpy
-and renders no row loop. While one request builds a report, others asking for the same key wait
-for it (BUILD_WAIT_SECONDS) rather than aggregating the province at the same time. The cache
-is used where it is shared by every worker (Redis); with a process-local cache (tests, a
+Only plain Python is stored, with the page's body (filters, numbers, charts, gap lists, agency
+table) already rendered (views._page_body), so a cache hit renders no row loop and no form.
+While one request builds a report, others asking for the same key wait for it
+(BUILD_WAIT_SECONDS) rather than aggregating the province at the same time. The cache is used
+where it is shared by every worker (Redis); with a process-local cache (tests, a
 single-process dev server) every request computes, as before.
 """
 
@@ -41,7 +41,7 @@ VERSION_KEY = "coverage:data-version"
 CACHE_SECONDS = 5 * 60
 # While one request builds a report, others asking for the same one wait for it this long
 # (polling every WAIT_STEP_SECONDS) instead of each aggregating the province at the same time:
-# eight concurrent misses on two workers of four threads each held pandas' working set,
+# eight concurrent misses on two workers of four threads each held eight working sets at once,
 # and one worker peaked at 423 MiB.
 BUILD_WAIT_SECONDS = 10
 WAIT_STEP_SECONDS = 0.1
@@ -73,8 +73,13 @@ def report_key(scope_key: str, query: dict) -> str:
     return ":".join(map(str, (*parts, digest)))
 
 
+def stored_report(key: str) -> dict | None:
+    """The report stored under `key`; None when there is none (or no shared cache)."""
+    return cache.get(key) if ENABLED else None
+
+
 def cached_report(key: str, build) -> dict:
-    """The report stored under `key`, or `build()` stored as plain Python."""
+    """The report stored under `key`, or `build()` stored."""
     if not ENABLED:
         return build()
     report = cache.get(key)
@@ -86,7 +91,7 @@ def cached_report(key: str, build) -> dict:
         if report is not None:
             return report
     try:
-        report = plain(build())
+        report = build()
         cache.set(key, report, CACHE_SECONDS)
     finally:
         cache.delete(building)
@@ -101,17 +106,6 @@ def _wait_for(key: str):
         if report is not None:
             return report
     return None  # the builder failed or is slow: build it here
-
-
-def plain(value):
-    """`value` with numpy scalars turned into Python numbers (recursively in dicts/lists)."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(plain(v) for v in value)
-    if type(value).__module__ == "numpy" and hasattr(value, "item"):
-        return value.item()
-    return value
 
 
 # -- what the numbers count ---------------------------------------------------------------------

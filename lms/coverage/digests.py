@@ -60,8 +60,8 @@ def digests_send(*, month: dt.date) -> int:
     for user in _recipients(roles.SECRETARY):
         if user.pk in done or not user.agency_id:
             continue
-        context, frame = _secretary_context(user, tree, filters)
-        attachment = (export_filename("xlsx"), render_file(frame, filters, "xlsx"), XLSX)
+        context, table = _secretary_context(user, tree, filters)
+        attachment = (export_filename("xlsx"), render_file(table, filters, "xlsx"), XLSX)
         _send(
             user,
             kind=NoticeKind.MONTHLY_DIGEST,
@@ -77,9 +77,9 @@ def digests_send(*, month: dt.date) -> int:
         if user.pk in done:
             continue
         if province is None:
-            frame = selectors.sort_by_coverage(selectors.coverage_by_agency(filters, tree=tree))
-            totals = selectors.coverage_totals(frame, tree, None)
-            province = (totals, render_file(frame, filters, "xlsx"))
+            table = selectors.sort_by_coverage(selectors.coverage_by_agency(filters, tree=tree))
+            totals = selectors.coverage_totals(table, tree, None)
+            province = (totals, render_file(table, filters, "xlsx"))
         _send(
             user,
             kind=NoticeKind.MONTHLY_DIGEST,
@@ -95,7 +95,7 @@ def digests_send(*, month: dt.date) -> int:
 
 def _secretary_context(user, tree, filters) -> tuple[dict, object]:
     scope = tree.subtree(user.agency_id)
-    frame = selectors.sort_by_coverage(
+    table = selectors.sort_by_coverage(
         selectors.coverage_by_agency(filters, tree=tree, scope=scope)
     )
     people = selectors.agency_trainees(scope, filters)
@@ -109,7 +109,7 @@ def _secretary_context(user, tree, filters) -> tuple[dict, object]:
         .order_by("expires_at")
         .select_related("user")
     )
-    totals = selectors.coverage_totals(frame, tree, scope)
+    totals = selectors.coverage_totals(table, tree, scope)
     context = {
         "agency": user.agency,
         "totals": totals,
@@ -118,7 +118,7 @@ def _secretary_context(user, tree, filters) -> tuple[dict, object]:
         "expiring": expiring[:NAMES_IN_MAIL],
         "expiring_count": len(expiring),
     }
-    return context, frame
+    return context, table
 
 
 def missed_sessions_notify(*, day: dt.date) -> int:

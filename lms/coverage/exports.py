@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -13,9 +12,8 @@ from django.utils.translation import gettext as _
 
 from lms.accounts.models import AgencyKind
 from lms.core.exports import spreadsheet_row
-from lms.core.lazy import lazy_module
 
-pd = lazy_module("pandas")
+from .selectors import CoverageRow
 
 # Above this many agency rows the page hands the export to a background task.
 SYNC_EXPORT_MAX_ROWS = 500
@@ -55,41 +53,41 @@ def agency_label(name: str, successor: str) -> str:
     return f"{name} ({merged})"
 
 
-def table_rows(frame: pd.DataFrame) -> list[list]:
+def table_rows(table: list[CoverageRow]) -> list[list]:
     """Rows in page order; coverage as a fraction (None when there is no target)."""
     rows = []
-    for row in frame.itertuples():
+    for row in table:
         pct = row.coverage_pct
         rows.append(
             [
                 row.code,
-                agency_label(row.name, getattr(row, "merged_into", "")),
+                agency_label(row.name, row.merged_into),
                 _kind_label(row.kind),
                 row.parent,
                 int(row.target),
                 int(row.enrolled),
                 int(row.completed),
                 int(row.certified),
-                None if pct is None or math.isnan(pct) else round(pct / 100, 3),
+                None if pct is None else round(pct / 100, 3),
             ]
         )
     return rows
 
 
-def coverage_csv(frame: pd.DataFrame) -> bytes:
+def coverage_csv(table: list[CoverageRow]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     headings = column_headings()
     headings[-1] = _("Tỷ lệ bao phủ (%)")
     writer.writerow(headings)
-    for row in table_rows(frame):
+    for row in table_rows(table):
         fraction = row[-1]
         row[-1] = "" if fraction is None else f"{fraction * 100:.1f}"
         writer.writerow(spreadsheet_row(row))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def coverage_xlsx(frame: pd.DataFrame, header: ExportHeader) -> bytes:
+def coverage_xlsx(table: list[CoverageRow], header: ExportHeader) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -108,7 +106,7 @@ def coverage_xlsx(frame: pd.DataFrame, header: ExportHeader) -> bytes:
     for cell in sheet[heading_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in table_rows(frame):
+    for row in table_rows(table):
         sheet.append(spreadsheet_row(row))
         sheet.cell(row=sheet.max_row, column=9).number_format = "0.0%"
     for letter, width in zip("ABCDEFGHI", (14, 40, 22, 30, 10, 12, 14, 16, 14), strict=True):

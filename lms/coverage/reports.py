@@ -8,18 +8,15 @@ from collections.abc import Callable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.core.lazy import lazy_module
-
 from . import exports
 from .selectors import (
     AgencyTree,
     CoverageFilter,
+    CoverageRow,
     coverage_by_agency,
     load_agency_tree,
     sort_by_coverage,
 )
-
-pd = lazy_module("pandas")
 
 
 class UnknownAgency(ValueError):
@@ -77,17 +74,21 @@ def filters_text(filters: CoverageFilter) -> str:
 
 def coverage_report(
     filters: CoverageFilter, *, scope_code: str = "", tree: AgencyTree | None = None
-) -> pd.DataFrame:
+) -> list[CoverageRow]:
     tree = tree or load_agency_tree()
     scope = scope_for_code(tree, scope_code)
     return sort_by_coverage(coverage_by_agency(filters, tree=tree, scope=scope))
 
 
 def render_file(
-    frame: pd.DataFrame, filters: CoverageFilter, file_format: str, *, month: dt.date | None = None
+    rows: list[CoverageRow],
+    filters: CoverageFilter,
+    file_format: str,
+    *,
+    month: dt.date | None = None,
 ) -> bytes:
     if file_format == "csv":
-        return exports.coverage_csv(frame)
+        return exports.coverage_csv(rows)
     header = exports.ExportHeader(
         province=province_name(),
         period=" · ".join(
@@ -95,7 +96,7 @@ def render_file(
         ),
         generated_at=timezone.now(),
     )
-    return exports.coverage_xlsx(frame, header)
+    return exports.coverage_xlsx(rows, header)
 
 
 def export_filename(file_format: str) -> str:

@@ -1,8 +1,12 @@
-"""Coverage numbers: one GROUP BY query per measure, rolled up through the agency tree in pandas.
+"""Coverage numbers: one GROUP BY query per measure, rolled up through the agency tree.
 
 Each user belongs to exactly one agency, so COUNT(DISTINCT user) per agency can be summed up the
 tree without counting anybody twice. The tree is read once; merged agencies report under the
 agency they merged into, while their users keep the agency they were trained in.
+
+The roll-up is plain Python over the GROUP BY results (a few thousand agencies at most; the
+counting stays in PostgreSQL): a web worker that builds the dashboard, the admin report, the API
+list or a small export loads no pandas or numpy, which would cost it over 100 MiB for good.
 """
 
 from __future__ import annotations
@@ -17,28 +21,13 @@ from courses.certificates.models import Certificate
 from courses.learning.models import Enrolment, EnrolmentStatus
 from courses.learning.pages import Track
 from lms.accounts.models import Agency, AgencyKind, User
-from lms.core.lazy import lazy_module
 from lms.core.text import vietnamese_sort_key, vietnamese_title_key
 
 from .models import CoverageSnapshot, TrainingPlan
 
-pd = lazy_module("pandas")
-
 EXPIRY_WARNING_DAYS = 90
 DEFAULT_THRESHOLD_PCT = 50
 MEASURES = ("enrolled", "completed", "certified", "expiring")
-COLUMNS = [
-    "code",
-    "name",
-    "kind",
-    "parent",
-    "target",
-    "enrolled",
-    "completed",
-    "certified",
-    "expiring",
-    "coverage_pct",
-]
 
 
 @dataclass(frozen=True)
@@ -92,16 +81,43 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 @dataclass
+class CoverageRow:
+    """One agency's line of the coverage table; coverage_pct is None when the target is 0.
+
+    own_target and own_certified count the agency and those merged into it, without
+    sub-agencies: the chart by agency kind sums them without counting anybody twice.
+    """
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent: str
+    merged_into: str = ""  # the successor's name once the agency has merged
+    target: int = 0
+    enrolled: int = 0
+    completed: int = 0
+    certified: int = 0
+    expiring: int = 0
+    coverage_pct: float | None = None
+    own_target: int = 0
+    own_certified: int = 0
+
+
+# Distinct users per agency id for each measure: {agency_id: {"enrolled": 3, ...}}.
+Counts = dict[int, dict[str, int]]
+
+
+@dataclass
 class AgencyTree:
     """Every agency, read in one query, with where each one reports today."""
 
-    agencies: pd.DataFrame  # indexed by id
+    agencies: dict[int, dict] = field(default_factory=dict)  # id -> row, in the order read
     reporting: dict[int, int] = field(default_factory=dict)  # id -> surviving agency id
     chains: dict[int, list[int]] = field(default_factory=dict)  # surviving id -> self..root
 
     def by_code(self, code: str) -> int | None:
-        matches = self.agencies.index[self.agencies["code"] == code]
-        return int(matches[0]) if len(matches) else None
+        return next((i for i, row in self.agencies.items() if row["code"] == code), None)
 
     def subtree(self, agency_id: int) -> set[int]:
         """The agency, its sub-agencies and every agency merged into any of them."""
@@ -118,15 +134,30 @@ class AgencyTree:
             if len(chain) == 1 and self.reporting[agency_id] == agency_id
         ]
 
-    def pairs(self, ids) -> pd.DataFrame:
+    def pairs(self, ids) -> list[tuple[int, int]]:
         """(agency_id, ancestor_id) for each raw agency id: the rows its people count in."""
-        rows = [
+        return [
             (raw, ancestor)
             for raw in ids
             if raw in self.reporting
             for ancestor in self.chains[self.reporting[raw]]
         ]
-        return pd.DataFrame(rows, columns=["agency_id", "ancestor_id"])
+
+    def name_of(self, agency_id: int | None) -> str:
+        row = self.agencies.get(agency_id)
+        return row["name"] if row else ""
+
+    def row_for(self, agency_id: int) -> CoverageRow:
+        """The agency's line with its names filled in and every number at 0."""
+        agency = self.agencies[agency_id]
+        return CoverageRow(
+            id=agency_id,
+            code=agency["code"],
+            name=agency["name"],
+            kind=agency["kind"],
+            parent=self.name_of(agency["parent_id"]),
+            merged_into=self.name_of(agency["merged_into_id"]),
+        )
 
 
 AGENCY_COLUMNS = (
@@ -151,7 +182,7 @@ def build_agency_tree(records: list[dict]) -> AgencyTree:
     A merged agency reports to the end of its `merged_into` chain; a surviving agency's chain
     climbs its current parents, each replaced by where that parent reports.
     """
-    frame = pd.DataFrame.from_records(records, columns=list(AGENCY_COLUMNS)).set_index("id")
+    agencies = {r["id"]: r for r in records}
     merged_into = {r["id"]: r["merged_into_id"] for r in records}
     parent = {r["id"]: r["parent_id"] for r in records}
 
@@ -171,7 +202,7 @@ def build_agency_tree(records: list[dict]) -> AgencyTree:
             up = parent.get(current)
             current = reporting.get(up) if up is not None else None
         chains[agency_id] = chain
-    return AgencyTree(agencies=frame, reporting=reporting, chains=chains)
+    return AgencyTree(agencies=agencies, reporting=reporting, chains=chains)
 
 
 def _course_filter(filters: CoverageFilter) -> Q:
@@ -194,8 +225,9 @@ def _period(field_name: str, filters: CoverageFilter) -> Q:
     return q
 
 
-def _count_by_agency(queryset, scope: set[int] | None, **measures: Q) -> pd.DataFrame:
-    """COUNT(DISTINCT user_id) per user agency for each measure's condition, in one GROUP BY."""
+def _count_by_agency(queryset, scope: set[int] | None, counts: Counts, **measures: Q) -> None:
+    """COUNT(DISTINCT user_id) per user agency for each measure's condition, in one GROUP BY,
+    added to `counts`."""
     if scope is not None:
         queryset = queryset.filter(user__agency_id__in=scope)
     rows = (
@@ -210,89 +242,91 @@ def _count_by_agency(queryset, scope: set[int] | None, **measures: Q) -> pd.Data
         )
         .values_list("user__agency_id", *measures)
     )
-    return pd.DataFrame.from_records(
-        list(rows), columns=["agency_id", *measures], index="agency_id"
-    )
+    for agency_id, *numbers in rows:
+        counts.setdefault(agency_id, dict.fromkeys(MEASURES, 0)).update(
+            zip(measures, numbers, strict=True)
+        )
 
 
-def measure_counts(filters: CoverageFilter, scope: set[int] | None = None) -> pd.DataFrame:
-    """Distinct users per raw agency id for each measure.
+def measure_counts(filters: CoverageFilter, scope: set[int] | None = None) -> Counts:
+    """Distinct users per raw agency id for each measure (0 where the agency has none).
 
     Two GROUP BY queries: enrolments (enrolled, completed) and certificates (certified,
     expiring); each measure is a filtered COUNT(DISTINCT user_id) over the same scan.
     """
     courses = _course_filter(filters)
     moment = filters.moment()
-    learning = _count_by_agency(
+    counts: Counts = {}
+    _count_by_agency(
         Enrolment.objects.filter(courses),
         scope,
+        counts,
         enrolled=_period("created_at", filters) & ~Q(status=EnrolmentStatus.WITHDRAWN),
         completed=_period("completed_at", filters) & Q(completed_at__isnull=False),
     )
-    certificates = _count_by_agency(
+    _count_by_agency(
         Certificate.objects.valid_at(moment).filter(courses),
         scope,
+        counts,
         certified=Q(),
         expiring=Q(expires_at__lte=moment + dt.timedelta(days=EXPIRY_WARNING_DAYS)),
     )
-    counts = learning.join(certificates, how="outer")
-    return counts.reindex(columns=list(MEASURES)).fillna(0).astype("int64")
+    return counts
 
 
-def _roll_up(tree: AgencyTree, counts: pd.DataFrame) -> pd.DataFrame:
+def roll_up(tree: AgencyTree, counts: Counts) -> Counts:
     """Sum per-agency counts into every agency they report under (self, parent, ...)."""
-    if counts.empty:
-        return pd.DataFrame(columns=counts.columns, dtype="int64")
-    pairs = tree.pairs(counts.index)
-    joined = pairs.merge(counts, left_on="agency_id", right_index=True)
-    return joined.groupby("ancestor_id")[list(counts.columns)].sum()
+    rolled: Counts = {}
+    for agency_id, ancestor in tree.pairs(counts):
+        numbers = counts[agency_id]
+        sums = rolled.setdefault(ancestor, dict.fromkeys(numbers, 0))
+        for name, value in numbers.items():
+            sums[name] += value
+    return rolled
 
 
 def coverage_by_agency(
     filters: CoverageFilter, *, tree: AgencyTree | None = None, scope: set[int] | None = None
-) -> pd.DataFrame:
-    """One row per active, surviving agency (within scope), indexed by agency id.
+) -> list[CoverageRow]:
+    """One row per active, surviving agency (within scope), in the order the tree was read.
 
-    Columns: code, name, kind, parent (name), target, enrolled, completed, certified, expiring,
-    coverage_pct (certified ÷ target × 100, NaN when the target is 0), plus own_target and
-    own_certified (the agency and those merged into it, without sub-agencies) for charts by kind.
+    Targets of merged or closed agencies are history: the survivor's target counts today.
     """
     tree = tree or load_agency_tree()
-    agencies = tree.agencies
     counts = measure_counts(filters, scope)
-    rolled = _roll_up(tree, counts)
-
-    # A plain dict: DataFrame.at per agency cost ~0.1 s on 2 000 agencies.
-    is_active = agencies["is_active"].to_dict()
+    rolled = roll_up(tree, counts)
     surviving = [
         agency_id
         for agency_id, reporting in tree.reporting.items()
-        if reporting == agency_id and is_active[agency_id]
+        if reporting == agency_id and tree.agencies[agency_id]["is_active"]
     ]
-    # Targets of merged or closed agencies are history: the survivor's target counts today.
-    own_targets = _own_targets(agencies.loc[surviving, "target_headcount"], filters)
-    rolled_target = _roll_up(tree, own_targets.to_frame("target"))
+    own_targets = _own_targets(
+        {agency_id: tree.agencies[agency_id]["target_headcount"] for agency_id in surviving},
+        filters,
+    )
+    rolled_target = roll_up(tree, {i: {"target": t} for i, t in own_targets.items()})
+    own_certified: dict[int, int] = {}
+    for agency_id, numbers in counts.items():
+        if agency_id in tree.reporting:
+            survivor = tree.reporting[agency_id]
+            own_certified[survivor] = own_certified.get(survivor, 0) + numbers["certified"]
+    rows = []
+    for agency_id in surviving:
+        if scope is not None and agency_id not in scope:
+            continue
+        row = tree.row_for(agency_id)
+        row.target = rolled_target.get(agency_id, {}).get("target", 0)
+        for measure, value in rolled.get(agency_id, {}).items():
+            setattr(row, measure, value)
+        row.own_target = own_targets[agency_id]
+        row.own_certified = own_certified.get(agency_id, 0)
+        row.coverage_pct = coverage_pct(row.certified, row.target)
+        if not filters.kind or row.kind == filters.kind:
+            rows.append(row)
+    return rows
 
-    own = counts.groupby(counts.index.map(tree.reporting)).sum() if len(counts) else counts
-    frame = agencies.loc[surviving, ["code", "name", "kind", "parent_id"]].copy()
-    frame["parent"] = frame["parent_id"].map(agencies["name"]).fillna("")
-    frame["target"] = rolled_target["target"].reindex(frame.index).fillna(0).astype("int64")
-    for measure in MEASURES:
-        column = rolled[measure] if measure in rolled else pd.Series(dtype="int64")
-        frame[measure] = column.reindex(frame.index).fillna(0).astype("int64")
-    frame["own_target"] = own_targets.astype("int64")
-    own_certified = own["certified"] if "certified" in own else pd.Series(dtype="int64")
-    frame["own_certified"] = own_certified.reindex(frame.index).fillna(0).astype("int64")
-    frame["merged_into"] = successor_names(tree, frame.index)
-    frame = _with_coverage(frame)
-    if scope is not None:
-        frame = frame[frame.index.isin(scope)]
-    if filters.kind:
-        frame = frame[frame["kind"] == filters.kind]
-    return frame.drop(columns=["parent_id"])
 
-
-def _own_targets(headcounts: pd.Series, filters: CoverageFilter) -> pd.Series:
+def _own_targets(headcounts: dict[int, int], filters: CoverageFilter) -> dict[int, int]:
     """Each agency's own target: its training-plan line for the track and year when there is
     one, else its headcount. Plans are per track, so all tracks together use headcounts."""
     if not filters.track:
@@ -302,69 +336,66 @@ def _own_targets(headcounts: pd.Series, filters: CoverageFilter) -> pd.Series:
         .order_by()
         .values_list("agency_id", "target")
     )
-    if not plans:
-        return headcounts
-    planned = pd.Series(plans, dtype="int64").reindex(headcounts.index)
-    return planned.fillna(headcounts).astype("int64")
+    return {agency_id: plans.get(agency_id, own) for agency_id, own in headcounts.items()}
 
 
-def successor_names(tree: AgencyTree, index) -> pd.Series:
-    """The name of the agency each one merged into, "" for an agency that has not merged."""
-    merged_into = tree.agencies.loc[index, "merged_into_id"].dropna().astype("int64")
-    names = merged_into.map(tree.agencies["name"])
-    return names.reindex(index).fillna("").astype(str)
+def coverage_pct(certified: int, target: int) -> float | None:
+    """certified ÷ target × 100 to one decimal, None without a target.
+
+    Rounded as the figures have always been (half to even on the value × 10, as numpy rounds):
+    1 993 of 2 000 is 99.6 %, where round(99.65, 1) would say 99.7 %.
+    """
+    if target <= 0:
+        return None
+    return round(certified / target * 100 * 10) / 10
 
 
-def _with_coverage(frame: pd.DataFrame) -> pd.DataFrame:
-    target = frame["target"].where(frame["target"] > 0)
-    frame["coverage_pct"] = (frame["certified"] / target * 100).round(1)
-    return frame
-
-
-def sort_by_coverage(frame: pd.DataFrame) -> pd.DataFrame:
+def sort_by_coverage(rows: list[CoverageRow]) -> list[CoverageRow]:
     """Lowest coverage first; agencies without a target last; ties by name in Vietnamese
     alphabetical order (Đ after D, not after Z)."""
-    names = sorted(set(frame["name"]), key=vietnamese_title_key)
-    order = frame["name"].map({name: rank for rank, name in enumerate(names)})
-    return (
-        frame.assign(_name_order=order)
-        .sort_values(["coverage_pct", "_name_order"], na_position="last", kind="stable")
-        .drop(columns="_name_order")
-    )
+    name_keys = {name: vietnamese_title_key(name) for name in {row.name for row in rows}}
+
+    def key(row: CoverageRow):
+        pct = row.coverage_pct
+        return (pct is None, pct or 0.0, name_keys[row.name])
+
+    return sorted(rows, key=key)
 
 
-def coverage_totals(frame: pd.DataFrame, tree: AgencyTree, scope: set[int] | None) -> dict:
+def coverage_totals(rows: list[CoverageRow], tree: AgencyTree, scope: set[int] | None) -> dict:
     """Numbers of the whole scope: the rolled-up rows of its top agencies."""
     if scope is None:
-        top = tree.roots()
+        top = set(tree.roots())
     else:
-        top = [i for i in frame.index if tree.agencies.at[i, "parent_id"] not in scope]
-    rows = frame[frame.index.isin(top)]
-    totals = {c: int(rows[c].sum()) for c in ("target", *MEASURES)}
+        top = {row.id for row in rows if tree.agencies[row.id]["parent_id"] not in scope}
+    chosen = [row for row in rows if row.id in top]
+    totals = {c: sum(getattr(row, c) for row in chosen) for c in ("target", *MEASURES)}
     totals["coverage_pct"] = (
         round(totals["certified"] / totals["target"] * 100, 1) if totals["target"] else None
     )
     return totals
 
 
-def coverage_by_kind(frame: pd.DataFrame) -> list[tuple[str, float | None]]:
+def coverage_by_kind(rows: list[CoverageRow]) -> list[tuple[str, float | None]]:
     """Coverage of each agency kind from each agency's own people (no double counting)."""
     result = []
     for kind, label in AgencyKind.choices:
-        rows = frame[frame["kind"] == kind]
-        if rows.empty:
+        of_kind = [row for row in rows if row.kind == kind]
+        if not of_kind:
             continue
-        target = int(rows["own_target"].sum())
-        pct = round(int(rows["own_certified"].sum()) / target * 100, 1) if target else None
-        result.append((str(label), pct))
+        target = sum(row.own_target for row in of_kind)
+        certified = sum(row.own_certified for row in of_kind)
+        result.append((str(label), round(certified / target * 100, 1) if target else None))
     return result
 
 
-def coverage_gaps(frame: pd.DataFrame, threshold_pct: float) -> dict[str, pd.DataFrame]:
+def coverage_gaps(rows: list[CoverageRow], threshold_pct: float) -> dict[str, list[CoverageRow]]:
     return {
-        "none_certified": frame[frame["certified"] == 0],
-        "expiring": frame[frame["expiring"] > 0],
-        "below_threshold": frame[frame["coverage_pct"] < threshold_pct],
+        "none_certified": [row for row in rows if row.certified == 0],
+        "expiring": [row for row in rows if row.expiring > 0],
+        "below_threshold": [
+            row for row in rows if row.coverage_pct is not None and row.coverage_pct < threshold_pct
+        ],
     }
 
 
@@ -431,28 +462,30 @@ def snapshot_months() -> list[dt.date]:
 
 def coverage_from_snapshots(
     month: dt.date, *, track: str = "", tree: AgencyTree, scope: set[int] | None = None
-) -> pd.DataFrame:
-    """The table as it was stored for `month`, in the same shape as coverage_by_agency."""
-    rows = CoverageSnapshot.objects.filter(month=month, track=track).values(
-        "agency_id", "target", "enrolled", "completed", "certified"
-    )
-    snap = pd.DataFrame.from_records(
-        list(rows), columns=["agency_id", "target", "enrolled", "completed", "certified"]
-    ).set_index("agency_id")
-    agencies = tree.agencies.loc[tree.agencies.index.intersection(snap.index)]
-    frame = agencies[["code", "name", "kind"]].copy()
-    frame["parent"] = agencies["parent_id"].map(tree.agencies["name"]).fillna("")
-    for column in ("target", "enrolled", "completed", "certified"):
-        frame[column] = snap[column].reindex(frame.index).fillna(0).astype("int64")
-    frame["expiring"] = 0
-    frame["own_target"] = agencies["target_headcount"].astype("int64")
-    frame["own_certified"] = frame["certified"]
-    # A month stored before a merger lists the agency that has merged since: say where it went.
-    frame["merged_into"] = successor_names(tree, frame.index)
-    frame = _with_coverage(frame)
-    if scope is not None:
-        frame = frame[frame.index.isin(scope)]
-    return frame
+) -> list[CoverageRow]:
+    """The table as it was stored for `month`, in the same shape as coverage_by_agency.
+
+    A month stored before a merger lists the agency that has merged since: its row says where
+    it went (merged_into)."""
+    stored = {
+        row["agency_id"]: row
+        for row in CoverageSnapshot.objects.filter(month=month, track=track).values(
+            "agency_id", "target", "enrolled", "completed", "certified"
+        )
+    }
+    rows = []
+    for agency_id in tree.agencies:
+        if agency_id not in stored or (scope is not None and agency_id not in scope):
+            continue
+        row = tree.row_for(agency_id)
+        numbers = stored[agency_id]
+        row.target, row.enrolled = numbers["target"], numbers["enrolled"]
+        row.completed, row.certified = numbers["completed"], numbers["certified"]
+        row.own_target = tree.agencies[agency_id]["target_headcount"]
+        row.own_certified = row.certified
+        row.coverage_pct = coverage_pct(row.certified, row.target)
+        rows.append(row)
+    return rows
 
 
 def coverage_trend(*, track: str, agency_ids: list[int]) -> list[tuple[dt.date, float | None]]:

@@ -38,18 +38,18 @@ def snapshot_take(*, month: dt.date) -> int:
     tree = load_agency_tree()
     rows = []
     for track in SNAPSHOT_TRACKS:
-        frame = coverage_by_agency(CoverageFilter(track=track, until=month_end(month)), tree=tree)
+        table = coverage_by_agency(CoverageFilter(track=track, until=month_end(month)), tree=tree)
         rows.extend(
             CoverageSnapshot(
                 month=month,
-                agency_id=int(agency_id),
+                agency_id=row.id,
                 track=track,
-                target=int(row.target),
-                enrolled=int(row.enrolled),
-                completed=int(row.completed),
-                certified=int(row.certified),
+                target=row.target,
+                enrolled=row.enrolled,
+                completed=row.completed,
+                certified=row.certified,
             )
-            for agency_id, row in zip(frame.index, frame.itertuples(), strict=True)
+            for row in table
         )
     CoverageSnapshot.objects.bulk_create(
         rows,

@@ -63,14 +63,14 @@ class CoverageReportView(ReportView):
         tree = selectors.load_agency_tree()
         scope = coverage_scope(self.request.user, tree)
         track = self.request.GET.get("track", "")
-        frame = selectors.sort_by_coverage(
+        table = selectors.sort_by_coverage(
             selectors.coverage_by_agency(
                 selectors.CoverageFilter(track=track if track in selectors.Track.values else ""),
                 tree=tree,
                 scope=scope,
             )
         )
-        return [SimpleNamespace(pk=row["id"], **row) for row in coverage_rows(frame)]
+        return [SimpleNamespace(pk=row["id"], **row) for row in coverage_rows(table)]
 
 
 @hooks.register("register_admin_urls")

@@ -76,17 +76,19 @@ def navigation(request):
 
 
 def organisation(request):
-    """The issuing body's name for every page's footer, kept per site and page-tree version."""
+    """The issuing body's name for every page's footer, kept per host and page-tree version.
+
+    Saving a site or the organisation settings starts a new version, so the name is keyed by
+    the host the site is found from: a page served from the cache looks no site up.
+    """
     from wagtail.models import Site
 
     from lms.core.models import OrganisationSettings
 
-    site = Site.find_for_request(request)
-    if site is None:
-        return {"organisation_name": ""}
-    key = pagecache.versioned_key("organisation-name", site.pk)
+    key = pagecache.versioned_key("organisation-name", request._get_raw_host(), request.get_port())
     name = pagecache.get_immutable(key)
     if name is None:
-        name = OrganisationSettings.for_site(site).organisation_name
+        site = Site.find_for_request(request)
+        name = OrganisationSettings.for_site(site).organisation_name if site else ""
         pagecache.set_immutable(key, name)
     return {"organisation_name": name}

@@ -20,7 +20,7 @@ def _dashboard_rows(user, **filters):
     )
     rows = [
         (row.code, row.target, row.enrolled, row.completed, row.certified, row.expiring)
-        for row in frame.itertuples()
+        for row in frame
     ]
     return rows, selectors.coverage_totals(frame, tree, scope)
 

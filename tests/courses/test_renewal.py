@@ -194,8 +194,8 @@ def test_coverage_counts_a_renewed_person_once(trainee, course, complete_course)
         == 2
     )
     counts = measure_counts(CoverageFilter())
-    assert counts.loc[trainee.agency_id, "enrolled"] == 1
-    assert counts.loc[trainee.agency_id, "completed"] == 1
+    assert counts[trainee.agency_id]["enrolled"] == 1
+    assert counts[trainee.agency_id]["completed"] == 1
 
 
 def test_recompute_evaluates_only_the_current_cycle(trainee, course, complete_course):

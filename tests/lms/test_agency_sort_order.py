@@ -48,17 +48,20 @@ def test_signup_still_accepts_a_listed_agency(agency_tree):
 
 
 def test_coverage_ties_sort_agencies_in_vietnamese_order():
-    import pandas as pd
+    from lms.coverage.selectors import CoverageRow, sort_by_coverage
 
-    from lms.coverage.selectors import sort_by_coverage
-
-    frame = pd.DataFrame(
-        {
-            "name": ["Xã Yên Lạc", "Xã Đại Đình", "Xã Dương Nội", "Sở Tư pháp"],
-            "coverage_pct": [10.0, 10.0, 10.0, None],
-        }
-    )
-    assert list(sort_by_coverage(frame)["name"]) == [
+    rows = [
+        CoverageRow(id=i, code=str(i), name=name, kind="commune", parent="", coverage_pct=pct)
+        for i, (name, pct) in enumerate(
+            [
+                ("Xã Yên Lạc", 10.0),
+                ("Xã Đại Đình", 10.0),
+                ("Xã Dương Nội", 10.0),
+                ("Sở Tư pháp", None),
+            ]
+        )
+    ]
+    assert [row.name for row in sort_by_coverage(rows)] == [
         "Xã Dương Nội",
         "Xã Đại Đình",
         "Xã Yên Lạc",

@@ -11,10 +11,10 @@ from lms.coverage.selectors import CoverageFilter, coverage_by_agency, load_agen
 pytestmark = pytest.mark.django_db
 
 
-def _table(frame):
+def _table(rows):
     return {
         row.code: (row.target, row.enrolled, row.completed, row.certified, row.expiring)
-        for row in frame.itertuples()
+        for row in rows
     }
 
 
@@ -28,7 +28,7 @@ def test_awareness_track_rolls_up_communes_and_merged_agency(coverage_scenario):
         "P-TD-HS": (5, 2, 2, 1, 1),
         "P-TD-DT": (5, 0, 0, 0, 0),
     }
-    pct = dict(zip(frame["code"], frame["coverage_pct"], strict=True))
+    pct = {row.code: row.coverage_pct for row in frame}
     assert pct["P-STP"] == 10.0
     assert pct["P-TD-HS"] == 20.0
     assert pct["P-TD"] == 3.3
@@ -37,7 +37,7 @@ def test_awareness_track_rolls_up_communes_and_merged_agency(coverage_scenario):
 
 def test_merged_agency_has_no_row_of_its_own(coverage_scenario):
     frame = coverage_by_agency(CoverageFilter())
-    assert "P-TD-MQ" not in set(frame["code"])
+    assert "P-TD-MQ" not in {row.code for row in frame}
 
 
 def test_period_filter_counts_enrolments_and_completions_inside_the_period(coverage_scenario):
@@ -85,7 +85,7 @@ def test_scope_limits_rows_to_the_subtree(coverage_scenario):
     tree = load_agency_tree()
     scope = tree.subtree(coverage_scenario["district"].pk)
     frame = coverage_by_agency(CoverageFilter(track="awareness"), tree=tree, scope=scope)
-    assert set(frame["code"]) == {"P-TD", "P-TD-HS", "P-TD-DT"}
+    assert {row.code for row in frame} == {"P-TD", "P-TD-HS", "P-TD-DT"}
     assert _table(frame)["P-TD"] == (30, 3, 2, 1, 1)
     assert coverage_scenario["merged"].pk in scope
 

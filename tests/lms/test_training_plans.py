@@ -80,21 +80,27 @@ def test_bad_plan_rows_are_named_and_nothing_is_written(agency_tree, tmp_path):
     assert not TrainingPlan.objects.exists()
 
 
+def _by_code(rows):
+    return {row.code: row for row in rows}
+
+
 def test_coverage_uses_the_plan_target_of_the_year_and_track(coverage_scenario):
     stp = coverage_scenario["department"]
     TrainingPlan.objects.create(agency=stp, year=YEAR, track="awareness", target=2)
     TrainingPlan.objects.create(agency=stp, year=YEAR - 1, track="awareness", target=50)
-    frame = coverage_by_agency(CoverageFilter(track="awareness")).set_index("code")
+    frame = _by_code(coverage_by_agency(CoverageFilter(track="awareness")))
     # Sở Tư pháp: 1 certified of a planned 2 (headcount 10); the province adds the plan of
     # Sở Tư pháp to the headcounts of the district's agencies: 2 + 20 + 5 + 5.
-    assert frame.loc["P-STP", "target"] == 2 and frame.loc["P-STP", "coverage_pct"] == 50.0
-    assert frame.loc["P", "target"] == 32
-    last_year = coverage_by_agency(
-        CoverageFilter(track="awareness", until=timezone.localdate().replace(year=YEAR - 1))
-    ).set_index("code")
-    assert last_year.loc["P-STP", "target"] == 50
-    all_tracks = coverage_by_agency(CoverageFilter()).set_index("code")
-    assert all_tracks.loc["P-STP", "target"] == 10  # plans are per track
+    assert frame["P-STP"].target == 2 and frame["P-STP"].coverage_pct == 50.0
+    assert frame["P"].target == 32
+    last_year = _by_code(
+        coverage_by_agency(
+            CoverageFilter(track="awareness", until=timezone.localdate().replace(year=YEAR - 1))
+        )
+    )
+    assert last_year["P-STP"].target == 50
+    all_tracks = _by_code(coverage_by_agency(CoverageFilter()))
+    assert all_tracks["P-STP"].target == 10  # plans are per track
 
 
 def test_dashboard_names_secretaries_missing_a_required_track(

@@ -36,11 +36,11 @@ class Command(BaseCommand):
         if output_path.is_dir():
             raise CommandError(f"--output {output}: is a directory; give a file name")
         try:
-            frame = coverage_report(filters, scope_code=agency.strip())
+            table = coverage_report(filters, scope_code=agency.strip())
         except UnknownAgency as error:
             raise CommandError(f"--agency {error}: no agency has this code") from error
         try:
-            output_path.write_bytes(render_file(frame, filters, file_format))
+            output_path.write_bytes(render_file(table, filters, file_format))
         except OSError as error:  # read-only folder or file, full disk, ...
             raise CommandError(f"--output {output}: cannot write ({error.strerror})") from error
-        self.stdout.write(f"{output_path}: {len(frame)} agencies")
+        self.stdout.write(f"{output_path}: {len(table)} agencies")
