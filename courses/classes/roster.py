@@ -19,6 +19,7 @@ from lms.accounts.models import Agency
 from lms.accounts.services import Invitee, users_invite_bulk
 from lms.core import spreadsheets
 from lms.core.audit import audit_record
+from lms.core.bulk import collection_paused
 from lms.core.storage import private
 
 # Between preview and confirm the uploaded file waits in private storage under an unguessable
@@ -130,6 +131,18 @@ def roster_import(
     writes nothing and reports what would happen; running the same file twice changes nothing
     the second time (users are found by e-mail, enrolment and membership are unique).
     """
+    with collection_paused():
+        return _roster_import(
+            session=session,
+            data=data,
+            filename=filename,
+            actor=actor,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+        )
+
+
+def _roster_import(*, session, data, filename, actor, dry_run, skip_invalid):
     parsed = read_roster(data, filename, limits=spreadsheets.ImportLimits.from_settings())
     messages = roster_messages()
     result = RosterImportResult(
