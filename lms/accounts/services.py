@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lms.core.audit import audit_record
+from lms.core.bulk import bulk_insert
 from lms.core.signals import send_bulk_written
 from lms.core.text import nfc
 
@@ -128,7 +129,7 @@ def users_invite_bulk(invitees, *, known: dict | None = None) -> dict:
         elif filled := _fill_profile(user, invitee):
             changed_users.append(user)
             changed_fields |= filled
-    User.objects.bulk_create(new_users, batch_size=1000)
+    bulk_insert(User, new_users)
     if any(user.pk is None for user in new_users):
         # Backends that do not return ids from a bulk INSERT: read them back by e-mail.
         ids = dict(
