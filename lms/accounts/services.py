@@ -97,7 +97,8 @@ def _fill_profile(user, invitee: Invitee) -> set[str]:
     for name in PROFILE_FIELDS:
         value = getattr(invitee, name)
         value = nfc(value) if isinstance(value, str) else value
-        if value and not getattr(user, name):
+        # The agency's id, not the agency: reading it would cost a query per person.
+        if value and not getattr(user, user._meta.get_field(name).attname):
             setattr(user, name, value)
             filled.add(name)
     return filled

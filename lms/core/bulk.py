@@ -52,7 +52,7 @@ def bulk_insert(model, objects: list, *, batch_size: int = 1000) -> list:
     opts = model._meta
     fields = opts.concrete_fields
     for obj in objects:  # what bulk_create checks: no unsaved related object
-        obj._prepare_related_fields_for_save(operation_name="bulk_create", fields=fields)
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
