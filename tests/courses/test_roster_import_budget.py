@@ -162,3 +162,23 @@ def test_roster_import_of_newcomers_reads_no_enrolment(class_session, agency_tre
     assert enrolment_reads == []
     course = class_session.training_class.course
     assert Enrolment.objects.filter(course=course, source="roster").count() == 200
+
+
+def test_roster_import_statements_do_not_grow_past_a_batch_on_postgresql(
+    class_session, agency_tree
+):
+    """On PostgreSQL the new people, their enrolments, memberships and audit events each go in
+    one COPY, however many rows; only the e-mail addresses (an INSERT that skips conflicts)
+    still come in batches of 1 000."""
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's; elsewhere the INSERTs come in batches")
+    _small, small_queries = _import_counting(class_session, 300, "copy-small")
+    big, big_queries = _import_counting(class_session, 1200, "copy-big")
+
+    def inserts(queries):
+        return sum(sql.startswith("INSERT") for sql in queries)
+
+    assert big.created == 1200
+    assert len(big_queries) - inserts(big_queries) == len(small_queries) - inserts(small_queries)
+    assert sum(sql.startswith("COPY") for sql in big_queries) == 4
+    assert len(big_queries) <= 20
