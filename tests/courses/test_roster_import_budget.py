@@ -14,6 +14,7 @@ from courses.classes.roster import roster_import
 from courses.learning.enrolment import EnrolmentNotAllowed, enrolments_bulk_ensure
 from courses.models import ClassMember, Enrolment, EnrolmentStatus
 from lms.accounts.models import User
+from lms.core import bulk
 
 # About 15 statements on PostgreSQL; SQLite splits the bulk INSERTs into ~25 batches.
 BUDGET_500_ROWS = 45
@@ -51,7 +52,7 @@ def _import_counting(session, rows: int, prefix: str):
 
 
 # How rows are inserted depends on their number: SQLite caps the variables in one statement,
-# so its bulk INSERTs come in batches of some tens of rows, and on PostgreSQL a few hundred
+# so its bulk INSERTs come in batches of some tens of rows, and on PostgreSQL from a thousand
 # rows go through COPY with their ids drawn first (lms.core.bulk).
 _INSERTS = ("INSERT", "COPY", "SELECT nextval(")
 
@@ -165,13 +166,14 @@ def test_roster_import_of_newcomers_reads_no_enrolment(class_session, agency_tre
 
 
 def test_roster_import_statements_do_not_grow_past_a_batch_on_postgresql(
-    class_session, agency_tree
+    class_session, agency_tree, monkeypatch
 ):
     """On PostgreSQL the new people, their enrolments, memberships and audit events each go in
     one COPY, however many rows; only the e-mail addresses (an INSERT that skips conflicts)
     still come in batches of 1 000."""
     if connection.vendor != "postgresql":
         pytest.skip("COPY is PostgreSQL's; elsewhere the INSERTs come in batches")
+    monkeypatch.setattr(bulk, "COPY_FROM_ROWS", 200)  # COPY for both files, and a quick test
     _small, small_queries = _import_counting(class_session, 300, "copy-small")
     big, big_queries = _import_counting(class_session, 1200, "copy-big")
 

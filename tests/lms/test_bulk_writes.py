@@ -98,3 +98,37 @@ def test_bulk_insert_refuses_an_unsaved_related_object_like_bulk_create(make_use
     events[-1].actor = User(email="not-saved@example.vn")
     with pytest.raises(ValueError, match="unsaved related object"):
         bulk_insert(AuditEvent, events)
+
+
+@pytest.mark.django_db
+def test_bulk_insert_of_people_stores_what_bulk_create_stores(agency_tree):
+    from lms.accounts.models import User
+
+    def people(prefix: str) -> list:
+        return [
+            User(
+                email=f"{prefix}-{n}@example.vn",
+                full_name=f"Trần Văn {n}",
+                agency=agency_tree["commune_a"] if n % 2 else None,
+                position="Chuyên viên",
+                phone=f"09{n:08d}",
+                is_staff=n % 3 == 0,
+                password="!unusable",
+            )
+            for n in range(COPY_FROM_ROWS)
+        ]
+
+    def stored(prefix: str) -> list[dict]:
+        rows = User.objects.filter(email__startswith=f"{prefix}-").order_by("pk").values()
+        return [
+            {k: v for k, v in row.items() if k not in ("id", "email", "date_joined")}
+            for row in rows
+        ]
+
+    User.objects.bulk_create(people("reference"))
+    inserted = bulk_insert(User, people("copied"))
+
+    assert stored("copied") == stored("reference")
+    assert [user.pk for user in inserted] == list(
+        User.objects.filter(email__startswith="copied-").order_by("pk").values_list("pk", flat=True)
+    )
