@@ -53,15 +53,15 @@ def bulk_insert(model, objects: list, *, batch_size: int = 1000) -> list:
     fields = opts.concrete_fields
     for obj in objects:  # what bulk_create checks: no unsaved related object
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    table = connection.ops.quote_name(opts.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [opts.db_table, opts.pk.column, len(objects)],
+            [table, opts.pk.column, len(objects)],
         )
         for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             obj.pk = pk
         columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-        table = connection.ops.quote_name(opts.db_table)
         with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             _copy_rows(copy, fields, objects, connection)
     for obj in objects:
