@@ -19,6 +19,7 @@ from lms.accounts.models import Agency
 from lms.accounts.services import Invitee, users_invite_bulk
 from lms.core import spreadsheets
 from lms.core.audit import audit_record
+from lms.core.bulk import bulk_insert, collection_paused
 from lms.core.storage import private
 
 # Between preview and confirm the uploaded file waits in private storage under an unguessable
@@ -130,6 +131,18 @@ def roster_import(
     writes nothing and reports what would happen; running the same file twice changes nothing
     the second time (users are found by e-mail, enrolment and membership are unique).
     """
+    with collection_paused():
+        return _roster_import(
+            session=session,
+            data=data,
+            filename=filename,
+            actor=actor,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+        )
+
+
+def _roster_import(*, session, data, filename, actor, dry_run, skip_invalid):
     parsed = read_roster(data, filename, limits=spreadsheets.ImportLimits.from_settings())
     messages = roster_messages()
     result = RosterImportResult(
@@ -240,15 +253,7 @@ def _write(*, session, valid, users, actor, result: RosterImportResult) -> None:
     except enrolment_service.EnrolmentNotAllowed as refused:
         row = rows_by_user.get(getattr(getattr(refused, "user", None), "pk", None), 0)
         raise _RowRefused(row, " ".join(refused.messages)) from refused
-    added_by = actor if getattr(actor, "pk", None) else None
-    ClassMember.objects.bulk_create(
-        [
-            ClassMember(training_class_id=session.training_class_id, user=user, added_by=added_by)
-            for user in to_add
-        ],
-        batch_size=1000,
-        ignore_conflicts=True,  # someone may have put the person on the roster meanwhile
-    )
+    _members_add(training_class_id=session.training_class_id, users=to_add, actor=actor)
     audit_record(
         actor=actor,
         verb="class.roster_import",
@@ -262,3 +267,20 @@ def _write(*, session, valid, users, actor, result: RosterImportResult) -> None:
             "skipped_rows": [error.row for error in result.errors],
         },
     )
+
+
+def _members_add(*, training_class_id: int, users, actor) -> None:
+    """Put people on the class roster. Someone may have put a person already known on it
+    meanwhile (their rows skip conflicts); people created by this import cannot be on any
+    roster yet, so theirs are plain inserts, COPY on PostgreSQL (lms.core.bulk)."""
+    added_by = actor if getattr(actor, "pk", None) else None
+
+    def members(fresh: bool) -> list[ClassMember]:
+        return [
+            ClassMember(training_class_id=training_class_id, user=user, added_by=added_by)
+            for user in users
+            if user.created_now is fresh
+        ]
+
+    bulk_insert(ClassMember, members(fresh=True))
+    ClassMember.objects.bulk_create(members(fresh=False), batch_size=1000, ignore_conflicts=True)

@@ -16,6 +16,7 @@ from courses.learning.signals import send_learning_recorded
 from lms.accounts import roles
 from lms.core import spreadsheets
 from lms.core.audit import audit_record, audit_record_many
+from lms.core.bulk import bulk_insert
 from lms.core.signals import send_bulk_written
 
 
@@ -304,9 +305,7 @@ def _insert(*, new_users, course, source, author, fresh_user_ids) -> list[Enrolm
     def row(user):
         return Enrolment(user=user, course=course, source=source, enrolled_by=author(user))
 
-    created = Enrolment.objects.bulk_create(
-        [row(user) for user in new_users if user.pk in fresh_user_ids], batch_size=1000
-    )
+    created = bulk_insert(Enrolment, [row(user) for user in new_users if user.pk in fresh_user_ids])
     Enrolment.objects.bulk_create(
         [row(user) for user in new_users if user.pk not in fresh_user_ids],
         batch_size=1000,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lms.core.audit import audit_record
+from lms.core.bulk import bulk_insert
 from lms.core.signals import send_bulk_written
 from lms.core.text import nfc
 
@@ -96,7 +97,8 @@ def _fill_profile(user, invitee: Invitee) -> set[str]:
     for name in PROFILE_FIELDS:
         value = getattr(invitee, name)
         value = nfc(value) if isinstance(value, str) else value
-        if value and not getattr(user, name):
+        # The agency's id, not the agency: reading it would cost a query per person.
+        if value and not getattr(user, user._meta.get_field(name).attname):
             setattr(user, name, value)
             filled.add(name)
     return filled
@@ -128,7 +130,7 @@ def users_invite_bulk(invitees, *, known: dict | None = None) -> dict:
         elif filled := _fill_profile(user, invitee):
             changed_users.append(user)
             changed_fields |= filled
-    User.objects.bulk_create(new_users, batch_size=1000)
+    bulk_insert(User, new_users)
     if any(user.pk is None for user in new_users):
         # Backends that do not return ids from a bulk INSERT: read them back by e-mail.
         ids = dict(

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
+from .bulk import bulk_insert
+
 
 class AuditKind(models.TextChoices):
     # The stored values are the dotted verbs the log has always used; rows stay valid.
@@ -143,7 +145,7 @@ def audit_record_many(
                 after=after or {},
             )
         )
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    bulk_insert(AuditEvent, events)
     return len(events)
 
 
