@@ -9,8 +9,10 @@ request whose key is stored is answered without rendering.
 
 Invariants:
 - the key is computed from what is read on every request (the person's enrolment and
-  completions come from the database as before, the roles from their cache), never from a
-  version that a write path must remember to bump: a page cannot outlive what it shows;
+  completions come from the database as before), and the roles the page was rendered with
+  are stored with it and compared with the person's roles (read from their cache in the same
+  round trip), never from a version that a write path must remember to bump: a page cannot
+  outlive what it shows;
 - permission checks still run first (the sign-in redirect, Wagtail's view restrictions);
 - staff, requests with a query string and requests with pending messages are never stored or
   served from it (the userbar, filters and one-off messages are not part of the key);
@@ -23,7 +25,7 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 
 from courses.learning import selectors
-from lms.accounts.roles import user_roles
+from lms.accounts.roles import user_roles_with
 from lms.core import pagecache
 from lms.core.pagecache import page_for_storage, page_from_storage, pages_version
 
@@ -38,16 +40,19 @@ def serve_lesson(request, lesson, course, render):
     `render()` (stored for next time when it is a plain 200 page)."""
     if not _cacheable(request):
         return render()
-    standing = selectors.course_standing(course_id=course.pk, user_id=request.user.pk)
+    user = request.user
+    standing = selectors.course_standing(course_id=course.pk, user_id=user.pk)
     key = _key(request, lesson, standing)
-    stored = cache.get(key)
-    if stored is not None:
-        return page_from_storage(request, stored)
+    # The roles shown in the menu travel with the page: one round trip reads both.
+    roles, found = user_roles_with(user, [key])
+    stored = found.get(key)
+    if stored is not None and stored[0] == sorted(roles):
+        return page_from_storage(request, stored[1:])
     response = render()
     if response.status_code == 200 and hasattr(response, "add_post_render_callback"):
 
         def store(rendered) -> None:  # a callback's return value would replace the response
-            cache.set(key, page_for_storage(rendered), CACHE_SECONDS)
+            cache.set(key, (sorted(roles), *page_for_storage(rendered)), CACHE_SECONDS)
 
         response.add_post_render_callback(store)
     return response
@@ -67,7 +72,7 @@ def _cacheable(request) -> bool:
 
 def _key(request, lesson, standing: tuple) -> str:
     user = request.user
-    shown = (request.path, user.get_full_name(), sorted(user_roles(user)), standing)
+    shown = (request.path, user.get_full_name(), standing)
     digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
     version = pages_version()
     return f"courses:lesson-page:{version}:{lesson.pk}:{get_language()}:{user.pk}:{digest}"

@@ -63,6 +63,21 @@ def user_roles(user) -> frozenset[str]:
     return names
 
 
+def user_roles_with(user, keys: list[str]) -> tuple[frozenset[str], dict]:
+    """The roles of a signed-in user and the cache entries under `keys`, in one round trip
+    to the cache when the roles are cached there too (a page cache keyed by them)."""
+    from lms.core.pagecache import SHARED
+
+    wanted = list(keys)
+    if SHARED and getattr(user, "_role_names", None) is None:
+        wanted.append(_roles_key(user.pk))
+    found = cache.get_many(wanted)
+    names = found.pop(_roles_key(user.pk), None)
+    if names is not None:
+        user._role_names = names
+    return user_roles(user), found
+
+
 def forget_roles(user_ids) -> None:
     """Drop the cached roles of these people: the next request reads them again."""
     cache.delete_many([_roles_key(pk) for pk in user_ids])
