@@ -11,3 +11,4 @@ class CoursesConfig(AppConfig):
         # react to its signals; learning itself imports neither.
         from courses.certificates import receivers  # noqa: F401
         from courses.classes import completion  # noqa: F401
+        from courses.learning import lesson_cache  # noqa: F401 - its receivers

@@ -4,15 +4,17 @@ A lesson page is the same for everybody who stands at the same place: the page t
 (lesson body, outline, titles, whether the course is open, the footer's organisation), the
 language, and what the header and the outline show of the person — their name, their roles,
 their enrolment and which activities they have done. Rendering it is most of what serving a
-lesson costs, so the rendered page is stored under a key that holds all of these, and a
-request whose key is stored is answered without rendering.
+lesson costs, so the rendered page is stored with what it was rendered from, and a request
+that finds the same is answered without rendering or reading the person's progress.
 
 Invariants:
-- the key is computed from what is read on every request (the person's enrolment and
-  completions come from the database as before), and the roles the page was rendered with
-  are stored with it and compared with the person's roles (read from their cache in the same
-  round trip), never from a version that a write path must remember to bump: a page cannot
-  outlive what it shows;
+- the key holds the page tree version, the lesson, the language, the person and their name;
+  the stored page carries the roles it was rendered with and the person's standing version,
+  and is served only while both are still current (read in one round trip with the page);
+- the standing version changes whenever the person's enrolments or completions do: model
+  signals bump it for every save and delete, `bulk_written` (the apps' bulk paths) bumps the
+  epoch every standing version is read with, and each bump is repeated after commit so a page
+  rendered from the rows before the write is never stored under the version after it;
 - permission checks still run first (the sign-in redirect, Wagtail's view restrictions);
 - staff, requests with a query string and requests with pending messages are never stored or
   served from it (the userbar, filters and one-off messages are not part of the key);
@@ -20,39 +22,49 @@ Invariants:
 """
 
 import hashlib
+import time
 
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import get_language
 
-from courses.learning import selectors
+from courses.learning.models import ActivityCompletion, Enrolment
 from lms.accounts.roles import user_roles_with
 from lms.core import pagecache
 from lms.core.pagecache import page_for_storage, page_from_storage, pages_version
+from lms.core.signals import bulk_written
 
 # Entries hold one person's page: they expire soon after the person stops reading. A
 # process-local cache cannot see another process's page tree version: there they live as long
 # as the page cache's own entries.
 CACHE_SECONDS = 10 * 60 if pagecache.SHARED else pagecache.CACHE_SECONDS
+EPOCH_KEY = "courses:standing-epoch"
+VERSION_SECONDS = 24 * 60 * 60
 
 
-def serve_lesson(request, lesson, course, render):
-    """The lesson's response: from the cache when this person's page is stored, else
-    `render()` (stored for next time when it is a plain 200 page)."""
+def serve_lesson(request, lesson, render):
+    """The lesson's response: from the cache when this person's page is stored and current,
+    else `render()` (stored for next time when it is a plain 200 page)."""
     if not _cacheable(request):
         return render()
     user = request.user
-    standing = selectors.course_standing(course_id=course.pk, user_id=user.pk)
-    key = _key(request, lesson, standing)
-    # The roles shown in the menu travel with the page: one round trip reads both.
-    roles, found = user_roles_with(user, [key])
+    key = _key(request, lesson)
+    versions = _standing_versions(user.pk)
+    roles, found = user_roles_with(user, [*versions, key])
+    shown = (sorted(roles), [found.get(name) for name in versions])
+    if None in shown[1]:  # first visit since the versions expired: start them
+        _start_versions(versions)
+        shown = (shown[0], [cache.get(name) for name in versions])
     stored = found.get(key)
-    if stored is not None and stored[0] == sorted(roles):
-        return page_from_storage(request, stored[1:])
+    if stored is not None and list(stored[:2]) == list(shown):
+        return page_from_storage(request, stored[2:])
     response = render()
     if response.status_code == 200 and hasattr(response, "add_post_render_callback"):
 
         def store(rendered) -> None:  # a callback's return value would replace the response
-            cache.set(key, (sorted(roles), *page_for_storage(rendered)), CACHE_SECONDS)
+            cache.set(key, (*shown, *page_for_storage(rendered)), CACHE_SECONDS)
 
         response.add_post_render_callback(store)
     return response
@@ -70,9 +82,57 @@ def _cacheable(request) -> bool:
     )
 
 
-def _key(request, lesson, standing: tuple) -> str:
+def _key(request, lesson) -> str:
     user = request.user
-    shown = (request.path, user.get_full_name(), standing)
-    digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr((request.path, user.get_full_name())).encode()).hexdigest()
     version = pages_version()
-    return f"courses:lesson-page:{version}:{lesson.pk}:{get_language()}:{user.pk}:{digest}"
+    return f"courses:lesson-page:{version}:{lesson.pk}:{get_language()}:{user.pk}:{digest[:32]}"
+
+
+# -- the person's standing version ---------------------------------------------------------
+
+
+def _standing_versions(user_id) -> list[str]:
+    return [EPOCH_KEY, f"courses:standing:{user_id}"]
+
+
+def _fresh_version() -> int:
+    # Above every version used before, when a key is missing (first use, expired, evicted).
+    return time.time_ns() // 1000
+
+
+def _start_versions(keys) -> None:
+    for key in keys:
+        cache.add(key, _fresh_version(), VERSION_SECONDS)
+
+
+def _bump(keys) -> None:
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:  # not set: pages stored under no version are never current
+            cache.set(key, _fresh_version(), VERSION_SECONDS)
+
+
+def standing_changed(keys) -> None:
+    """A write changed what these versions stand for: now, and again after commit."""
+    _bump(keys)
+    transaction.on_commit(lambda: _bump(keys))
+
+
+@receiver(post_save, sender=Enrolment, dispatch_uid="learning.standing_enrolment_saved")
+@receiver(post_delete, sender=Enrolment, dispatch_uid="learning.standing_enrolment_deleted")
+def _enrolment_written(sender, instance, **kwargs):
+    standing_changed(_standing_versions(instance.user_id)[1:])
+
+
+@receiver(post_save, sender=ActivityCompletion, dispatch_uid="learning.standing_done_saved")
+@receiver(post_delete, sender=ActivityCompletion, dispatch_uid="learning.standing_done_deleted")
+def _completion_written(sender, instance, **kwargs):
+    standing_changed(_standing_versions(instance.enrolment.user_id)[1:])
+
+
+@receiver(bulk_written, dispatch_uid="learning.standing_bulk_written")
+def _bulk_written(sender, **kwargs):
+    if sender in (Enrolment, ActivityCompletion):
+        standing_changed([EPOCH_KEY])

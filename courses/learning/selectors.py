@@ -2,12 +2,11 @@
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import F, FilteredRelation, Q
 
 from wagtail.models import Page
 
-from courses.learning.models import ActivityCompletion, Enrolment
+from courses.learning.models import Enrolment
 from courses.learning.pages import CourseIndexPage, CoursePage
 from lms.core import pagecache
 
@@ -136,37 +135,6 @@ def courses_progress(*, courses: list[CoursePage], user) -> dict[int, CourseProg
             course=course, enrolment=enrolment, activities=pages, done_ids=done
         )
     return progress
-
-
-def _standing_sql() -> str:
-    quote = connection.ops.quote_name
-    enrolments = quote(Enrolment._meta.db_table)
-    completions = quote(ActivityCompletion._meta.db_table)
-    # Table names come from the models, values travel as parameters.
-    return (
-        f"SELECT e.id, e.status, e.completed_at, c.page_id FROM {enrolments} e "  # noqa: S608
-        f"LEFT JOIN {completions} c ON c.enrolment_id = e.id "
-        "WHERE e.user_id = %s AND e.course_id = %s AND e.is_current ORDER BY c.page_id"
-    )
-
-
-def course_standing(*, course_id: int, user_id: int) -> tuple:
-    """Where one person stands in one course, as plain values: their current enrolment's id,
-    status and completion time, and the ids of the pages they completed in it (empty when not
-    enrolled).
-
-    What `course_progress` reads, without the outline and without model instances: for keys
-    of caches that must change whenever the person's progress does. One statement written
-    out, because building the equivalent queryset costs more than running it.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(_standing_sql(), [user_id, course_id])
-        rows = cursor.fetchall()
-    if not rows:
-        return ()
-    enrolment_id, status, completed_at = rows[0][:3]
-    done = tuple(row[3] for row in rows if row[3] is not None)
-    return (enrolment_id, status, completed_at and completed_at.isoformat(), done)
 
 
 def learning_for_user(*, user) -> list[CourseProgress]:

@@ -134,9 +134,7 @@ def serve_lesson(request, lesson: LessonPage, serve, *args, **kwargs):
     course = _course_of(lesson)
     if course is None:
         raise Http404
-    return lesson_cache.serve_lesson(
-        request, lesson, course, lambda: serve(request, *args, **kwargs)
-    )
+    return lesson_cache.serve_lesson(request, lesson, lambda: serve(request, *args, **kwargs))
 
 
 def lesson_context(request, lesson: LessonPage) -> dict:

@@ -1,7 +1,8 @@
 """A trainee's lesson page is served from the lesson cache, and never shows less than is true.
 
-The key holds what the page shows of the person (name, roles, enrolment, completions), so each
-test changes one of these and expects the next request to show it.
+A stored page is served only while what it shows of the person (name, roles, enrolment,
+completions) is unchanged, so each test changes one of these, by each kind of write path,
+and expects the next request to show it.
 """
 
 import re
@@ -9,15 +10,18 @@ import re
 import pytest
 
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from courses.learning import lesson_cache
 from courses.learning.enrolment import enrolment_create
+from courses.learning.models import Enrolment
 from courses.learning.progress import activity_mark_done
 from courses.models import LessonPage
 from lms.accounts import roles
 from lms.core import pagecache
+from lms.core.signals import send_bulk_written
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +53,9 @@ def test_a_stored_lesson_is_served_without_rendering(
         raise AssertionError("the stored page should have been served")
 
     monkeypatch.setattr("courses.learning.views.lesson_context", no_rendering)
-    # The session, the person, their roles (from the database here: tests have no shared
-    # cache) and where they stand in the course: nothing else.
-    with django_assert_max_num_queries(4):
+    # The session, the person and their roles (from the database here: tests have no shared
+    # cache): nothing else.
+    with django_assert_max_num_queries(3):
         again = _page(client, lesson.url)
     assert _without_tokens(again) == _without_tokens(first)
 
@@ -70,8 +74,32 @@ def test_withdrawal_shows_at_once(client, trainee, reading):
     course.is_open = False
     course.save_revision().publish()
     assert "enrol-first" not in _page(client, lesson.url)
-    trainee.enrolments.update(status="withdrawn")  # a bulk path: no signal, no version
+    enrolment = trainee.enrolments.get()
+    enrolment.status = "withdrawn"
+    enrolment.save()
     assert "enrol-first" in _page(client, lesson.url)
+
+
+def test_bulk_writes_show_at_once(client, trainee, reading):
+    course, lesson = reading
+    course.is_open = False
+    course.save_revision().publish()
+    assert "enrol-first" not in _page(client, lesson.url)
+    trainee.enrolments.update(status="withdrawn")
+    send_bulk_written(Enrolment)  # what every bulk path sends after writing
+    assert "enrol-first" in _page(client, lesson.url)
+
+
+def test_a_write_is_announced_again_after_commit(
+    trainee, reading, django_capture_on_commit_callbacks
+):
+    _course, lesson = reading
+    key = f"courses:standing:{trainee.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_mark_done(user=trainee, page=lesson)
+        during = cache.get(key)
+    # A page rendered before the commit, from the rows before it, is never current after it.
+    assert cache.get(key) > during
 
 
 def test_a_new_name_and_a_new_role_show_at_once(client, trainee, reading):

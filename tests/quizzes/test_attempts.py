@@ -148,7 +148,9 @@ def test_double_submission_is_graded_once(bank_quiz, trainee, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         first = attempt_submit(attempt=attempt, responses=right_answers(attempt))
         second = attempt_submit(attempt=attempt, responses={})
-    assert len(callbacks) == 1
+    # One pass recorded; the other callbacks re-announce cache versions after commit.
+    recorded = [c for c in callbacks if c.__module__ == "quizzes.services"]
+    assert len(recorded) == 1
     assert second.score == first.score and second.passed is True
     assert second.submitted_at == first.submitted_at
     assert ActivityCompletion.objects.count() == 1
