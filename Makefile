@@ -43,7 +43,7 @@ $(VENV)/.installed-bench: $(STAMP)
 	touch $@
 
 bench: $(VENV)/.installed-bench
-	$(BIN)/python -m tests.bench.run
+	$(BIN)/python -m tests.bench.run $(ARGS)
 
 # Mutation testing of the pure, central modules (the `mutation` extra); not part of `make test`
 # or CI. MUTATION_ARGS picks modules or a sample, e.g. MUTATION_ARGS="--sample 200 gift".

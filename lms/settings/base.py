@@ -138,7 +138,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Argon2 hashes new and changed passwords; the others stay so that older PBKDF2 hashes
 # still verify and are upgraded on the next login.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "lms.accounts.hashers.Argon2PasswordHasher",  # Argon2id, 12 MiB (lms/accounts/hashers.py)
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",

@@ -19,7 +19,7 @@ def test_production_hashes_new_passwords_with_argon2_and_still_accepts_pbkdf2():
     result = _manage("shell", "-c", code, env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].split() == [
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "lms.accounts.hashers.Argon2PasswordHasher",
         "argon2",
         "True",
     ]
