@@ -299,6 +299,10 @@ class CoverageFilters(Schema):
     until: dt.date | None = None
 
 
+# What an agency's coverage row publishes.
+COVERAGE_FIELDS = tuple(schemas.CoverageRow.model_fields)
+
+
 @api.get("/coverage", response=schemas.Coverage, tags=["coverage"])
 def coverage_by_agency(request, filters: Query[CoverageFilters]):
     """One row per agency in scope, lowest coverage first: the numbers of the dashboard."""
@@ -306,21 +310,7 @@ def coverage_by_agency(request, filters: Query[CoverageFilters]):
     tree, scope = _coverage_scope(request.user, filters.agency)
     report = coverage.CoverageFilter(track=filters.track, since=filters.since, until=filters.until)
     table = coverage.sort_by_coverage(coverage.coverage_by_agency(report, tree=tree, scope=scope))
-    items = [
-        {
-            "code": row.code,
-            "name": row.name,
-            "kind": row.kind,
-            "parent": row.parent,
-            "target": row.target,
-            "enrolled": row.enrolled,
-            "completed": row.completed,
-            "certified": row.certified,
-            "expiring": row.expiring,
-            "coverage_pct": row.coverage_pct,
-        }
-        for row in table
-    ]
+    items = [{field: getattr(row, field) for field in COVERAGE_FIELDS} for row in table]
     return {"items": items, "totals": coverage.coverage_totals(table, tree, scope)}
 
 
