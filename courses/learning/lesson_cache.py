@@ -8,7 +8,11 @@ lesson costs, so the rendered page is stored with what it was rendered from, and
 that finds the same is answered without rendering or reading the person's progress.
 
 Invariants:
-- the key holds the page tree version, the lesson, the language, the person and their name;
+- only with a shared cache (Redis): a process-local one cannot carry a write made in another
+  worker or in a celery task, which would leave that worker's stored page behind the person's
+  progress (as the roles, lms.accounts.roles, are not cached there either);
+- the key holds the page tree version, the lesson, the language, the host (the footer names
+  the site's organisation), the person and their name;
   the stored page carries the roles it was rendered with and the person's standing version,
   and is served only while both are still current (read in one round trip with the page);
 - the standing version changes whenever the person's enrolments or completions do: model
@@ -36,10 +40,8 @@ from lms.core import pagecache
 from lms.core.pagecache import page_for_storage, page_from_storage, pages_version
 from lms.core.signals import bulk_written
 
-# Entries hold one person's page: they expire soon after the person stops reading. A
-# process-local cache cannot see another process's page tree version: there they live as long
-# as the page cache's own entries.
-CACHE_SECONDS = 10 * 60 if pagecache.SHARED else pagecache.CACHE_SECONDS
+# Entries hold one person's page: they expire soon after the person stops reading.
+CACHE_SECONDS = 10 * 60
 EPOCH_KEY = "courses:standing-epoch"
 VERSION_SECONDS = 24 * 60 * 60
 
@@ -73,7 +75,8 @@ def serve_lesson(request, lesson, render):
 def _cacheable(request) -> bool:
     user = request.user
     return (
-        request.method == "GET"
+        pagecache.SHARED
+        and request.method == "GET"
         and not request.GET
         and user.is_authenticated
         and not (user.is_staff or user.is_superuser)
@@ -84,7 +87,8 @@ def _cacheable(request) -> bool:
 
 def _key(request, lesson) -> str:
     user = request.user
-    digest = hashlib.sha256(repr((request.path, user.get_full_name())).encode()).hexdigest()
+    shown = (request.get_host(), request.path, user.get_full_name())
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
     version = pages_version()
     return f"courses:lesson-page:{version}:{lesson.pk}:{get_language()}:{user.pk}:{digest[:32]}"
 

@@ -121,8 +121,9 @@ _EMAIL_RE = (
     r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}"
 )
-# Copy-paste from web pages and Word leaves these invisible characters in cells.
-_INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+# Copy-paste from web pages and Word leaves these invisible characters in cells; a NUL (which
+# PostgreSQL cannot store: the import would fail) can sit past the start a UTF-16 check reads.
+_INVISIBLE_RE = re.compile(r"[\x00\u200b\u200c\u200d\u2060\ufeff]")
 _PHONE_SEPARATORS_RE = r"[\s.\-()]"
 
 

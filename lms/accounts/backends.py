@@ -12,7 +12,8 @@ from functools import cache
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 
-from django.contrib.auth import backends, get_user_model
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, backends, get_user_model
 from django.db import connections, router
 
 
@@ -67,3 +68,29 @@ class ModelBackend(_LoadsUserByPk, backends.ModelBackend):
 
 class AuthenticationBackend(_LoadsUserByPk, AllauthBackend):
     pass
+
+
+# A session names the backend that signed its person in, and Django keeps the person signed in
+# only while that name is in AUTHENTICATION_BACKENDS: every session opened through Django's and
+# allauth's own classes, before these took their place, would otherwise end at once.
+RENAMED = {
+    "django.contrib.auth.backends.ModelBackend": "lms.accounts.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend": (
+        "lms.accounts.backends.AuthenticationBackend"
+    ),
+}
+
+
+class RenamedBackendsMiddleware:
+    """Before AuthenticationMiddleware: a session naming a replaced backend names its
+    replacement from now on (a request without a session cookie reads no session)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            renamed = RENAMED.get(request.session.get(BACKEND_SESSION_KEY))
+            if renamed is not None:
+                request.session[BACKEND_SESSION_KEY] = renamed
+        return self.get_response(request)

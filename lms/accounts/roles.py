@@ -1,6 +1,7 @@
 """Roles are Django groups; these names are the contract between code, fixtures and admin."""
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 TRAINEE = "trainee"
@@ -79,5 +80,10 @@ def user_roles_with(user, keys: list[str]) -> tuple[frozenset[str], dict]:
 
 
 def forget_roles(user_ids) -> None:
-    """Drop the cached roles of these people: the next request reads them again."""
-    cache.delete_many([_roles_key(pk) for pk in user_ids])
+    """Drop the cached roles of these people: the next request reads them again. Dropped
+    again after commit: a request in between reads the memberships before the change and
+    would otherwise keep them (a role taken away still granted) until the entry expires."""
+    keys = [_roles_key(pk) for pk in user_ids]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))

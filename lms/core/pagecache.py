@@ -20,6 +20,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -128,7 +129,14 @@ def _remember_locally(key: str, value) -> None:
 
 
 def pages_changed(**kwargs) -> None:
-    """Start a new version: everything cached under the old one is read no more."""
+    """Start a new version: everything cached under the old one is read no more. Started
+    again after commit: a request between the write and its commit still reads the tree
+    before it (publishing is one transaction) and would store that under the new version."""
+    _start_new_version()
+    transaction.on_commit(_start_new_version)
+
+
+def _start_new_version() -> None:
     global _local_version
     _request_version.set(None)  # the rest of this request reads the new version
     _local_version = None
@@ -156,27 +164,28 @@ def _page_or_site_saved(sender, **kwargs):
 # --- whole rendered pages --------------------------------------------------------------------
 
 # A stored page holds this instead of the CSRF token it was rendered with; every response
-# carries the token of its own visitor.
+# carries the token of its own visitor. The whole hidden input ({% csrf_token %}) is replaced:
+# page text cannot spell it (rich text keeps no <input>, and escapes "<"), so the placeholder
+# written into a lesson or a course summary stays text and never becomes the visitor's token.
 CSRF_PLACEHOLDER = "__page_csrf_token__"
-_CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+_CSRF_INPUTS = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
+_STORED_CSRF_INPUT = _CSRF_INPUT.format(CSRF_PLACEHOLDER)
 
 
 def page_for_storage(response) -> tuple[str, str]:
     """(content type, HTML) of a rendered response, its CSRF tokens replaced by a placeholder."""
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
-    html = _CSRF_VALUE.sub(
-        rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(response.charset)
-    )
+    html = _CSRF_INPUTS.sub(_STORED_CSRF_INPUT, response.content.decode(response.charset))
     return response["Content-Type"], html
 
 
 def page_from_storage(request, stored: tuple[str, str]) -> HttpResponse:
     """The response for a page kept by `page_for_storage`, with this visitor's CSRF token."""
     content_type, html = stored
-    return HttpResponse(
-        html.replace(CSRF_PLACEHOLDER, get_token(request)), content_type=content_type
-    )
+    token = _CSRF_INPUT.format(get_token(request))
+    return HttpResponse(html.replace(_STORED_CSRF_INPUT, token), content_type=content_type)
 
 
 # --- routing ---------------------------------------------------------------------------------

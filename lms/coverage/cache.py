@@ -66,7 +66,9 @@ def coverage_changed() -> None:
 
 
 def report_key(scope_key: str, query: dict) -> str:
-    params = "&".join(f"{k}={v}" for k, values in sorted(query.lists()) for v in values)
+    # repr keeps each name and value whole: joined as "k=v&…" the single value "1&track=x" of
+    # ?all= would spell ?all=1&track=x, and its page would be stored under the other's key.
+    params = repr(sorted(query.lists()))
     digest = hashlib.sha256(params.encode()).hexdigest()[:24]
     language = translation.get_language() or ""
     parts = ("coverage:report", data_version(), pagecache.pages_version(), language, scope_key)

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "lms.core.middleware.SiteLanguageMiddleware",  # Vietnamese unless the switcher chose English
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "lms.accounts.backends.RenamedBackendsMiddleware",  # sessions signed in before the swap
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

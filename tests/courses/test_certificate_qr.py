@@ -86,3 +86,41 @@ def test_pdf_draws_every_dark_module_of_the_symbol():
         for run in re.finditer(rb"\x01+", row)
     }
     assert drawn == expected
+
+
+def _byte_capacity(version: int, level: int) -> int:
+    """The most bytes a symbol of this version and level holds in byte mode."""
+    from segno import consts
+    from segno.encoder import version_range
+
+    count_bits = consts.CHAR_COUNT_INDICATOR_LENGTH[consts.MODE_BYTE][version_range(version)]
+    return (consts.SYMBOL_CAPACITY[version][level] - 4 - count_bits) // 8
+
+
+def _edge_lengths() -> list[int]:
+    from segno import consts
+
+    lengths = set()
+    for version in (1, 2, 6, 7, 9, 10, 13, 26, 27, 40):
+        for level in (consts.ERROR_LEVEL_M, consts.ERROR_LEVEL_Q, consts.ERROR_LEVEL_H):
+            capacity = _byte_capacity(version, level)
+            lengths.update(n for n in (capacity - 1, capacity, capacity + 1) if n > 0)
+    return sorted(n for n in lengths if n <= _byte_capacity(40, consts.ERROR_LEVEL_M))
+
+
+@pytest.mark.parametrize("length", _edge_lengths())
+def test_contents_at_the_edge_of_a_version_or_level_match_segno(length):
+    # Byte mode (lower case, Latin-1 letters): full symbols, a stream ending on a byte
+    # boundary, no room for the terminator, the last length before the next version.
+    content = ("https://x.vn/é?" + "aZ9~ñ" * length)[:length]
+    assert qr_rows(content) == _segno_rows(content)
+
+
+def test_empty_text_is_handled_as_segno_handles_it():
+    try:
+        expected = _segno_rows("")
+    except Exception as error:  # noqa: BLE001 - whatever segno does, the encoder does too
+        with pytest.raises(type(error)):
+            qr_rows("")
+    else:
+        assert qr_rows("") == expected

@@ -84,3 +84,16 @@ def test_organisation_settings_edits_show_at_once(client, reading):
     settings.organisation_name = "Sở Khoa học và Công nghệ tỉnh Bắc Ninh"
     settings.save()
     assert "Sở Khoa học và Công nghệ tỉnh Bắc Ninh" in _page(client, lesson.url)
+
+
+def test_a_change_is_announced_again_after_commit(reading, django_capture_on_commit_callbacks):
+    from lms.core import pagecache
+
+    _course, lesson = reading
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson.title = "Bài 2: hồ sơ"
+        lesson.save_revision().publish()
+        # Another request, before the commit, reads the tree as it was under this version.
+        during = pagecache.pages_version()
+    # What it stored under that version is never read after the commit.
+    assert pagecache.pages_version() != during

@@ -368,3 +368,15 @@ def test_cells_read_as_the_user_typed_them(value, text):
     from courses.learning.roster_reader import _cell_text
 
     assert _cell_text(value) == text
+
+
+def test_a_nul_past_the_start_of_a_csv_is_left_out_of_the_cells():
+    # PostgreSQL stores no NUL in text: it would end the import with a database error.
+    people = "".join(f"Người {n},nguoi{n}@example.vn\n" for n in range(300))
+    data = f"Họ và tên,Email\n{people}Nguyễn\x00 Ánh,nul\x00@example.vn\n".encode()
+    assert b"\x00" not in data[:4096]
+
+    result = read_roster(data, "danh-sach.csv")
+
+    assert result.errors == []
+    assert (result.rows[-1].full_name, result.rows[-1].email) == ("Nguyễn Ánh", "nul@example.vn")

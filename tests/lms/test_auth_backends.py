@@ -56,3 +56,25 @@ def test_the_web_process_freezes_what_it_loaded():
         env={"DJANGO_SETTINGS_MODULE": "lms.settings.test", "PATH": "/usr/bin:/bin"},
     )
     assert int(result.stdout.strip().splitlines()[-1]) > 10_000
+
+
+@pytest.mark.parametrize(
+    "signed_in_with",
+    [
+        "django.contrib.auth.backends.ModelBackend",
+        "allauth.account.auth_backends.AuthenticationBackend",
+    ],
+)
+def test_a_session_opened_before_the_backends_were_replaced_stays_signed_in(
+    client, trainee, signed_in_with
+):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    client.force_login(trainee)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = signed_in_with  # as Django and allauth wrote it then
+    session.save()
+    response = client.get(reverse("profile"))
+    assert response.status_code == 200
+    assert response.wsgi_request.user == trainee
+    assert client.session[BACKEND_SESSION_KEY].startswith("lms.accounts.backends.")

@@ -132,3 +132,71 @@ def test_bulk_insert_of_people_stores_what_bulk_create_stores(agency_tree):
     assert [user.pk for user in inserted] == list(
         User.objects.filter(email__startswith="copied-").order_by("pk").values_list("pk", flat=True)
     )
+
+
+HOSTILE = [
+    "Nguyễn\tThị\nÁnh",  # COPY's column and row separators
+    "Trần \\N Văn",  # COPY's NULL spelled inside a value
+    "Lê\\\\Minh\\",  # backslashes, one at the end
+    "\\.",  # COPY's end-of-data marker on a line of its own
+    "Phạm \"Hoa\" 'Hồng', ;",
+    "\r\nĐặng\r",
+    "",
+]
+
+
+@pytest.mark.django_db
+def test_a_hostile_roster_is_stored_as_written_and_later_inserts_follow_it(agency_tree):
+    from lms.accounts.models import User
+
+    joined = datetime.datetime(
+        2026, 3, 1, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=7))
+    )
+
+    def people(prefix: str) -> list:
+        return [
+            User(
+                email=f"{prefix}-{n}\\x@example.vn",
+                full_name=HOSTILE[n % len(HOSTILE)] + f" {n}",
+                position=HOSTILE[(n + 1) % len(HOSTILE)],
+                agency=agency_tree["commune_a"] if n % 2 else None,
+                is_active=n % 5 != 0,
+                receives_digest=n % 2 == 0,
+                date_joined=joined,
+                last_login=None,
+                password="!unusable",
+            )
+            for n in range(COPY_FROM_ROWS)
+        ]
+
+    def stored(prefix: str) -> list[dict]:
+        rows = User.objects.filter(email__startswith=f"{prefix}-").order_by("pk").values()
+        return [{k: v for k, v in row.items() if k not in ("id", "email")} for row in rows]
+
+    User.objects.bulk_create(people("reference"))
+    inserted = bulk_insert(User, people("copied"))
+
+    assert stored("copied") == stored("reference")
+    first = User.objects.get(pk=inserted[0].pk)
+    assert first.full_name == HOSTILE[0] + " 0" and first.email == "copied-0\\x@example.vn"
+    assert first.date_joined == joined and first.last_login is None and first.agency_id is None
+    # The ids came from the table's sequence: the next ordinary INSERT does not collide.
+    later = User.objects.create_user(email="sau-nhap@example.vn", password=None)
+    assert later.pk > max(user.pk for user in inserted)
+
+
+@pytest.mark.django_db
+def test_a_nul_in_a_roster_is_refused_like_bulk_create():
+    import psycopg
+
+    from django.db import DatabaseError, transaction
+
+    from lms.accounts.models import User
+
+    people = [
+        User(email=f"nul-{n}@example.vn", full_name="Nguyễn\x00Ánh", password="!")
+        for n in range(COPY_FROM_ROWS)
+    ]
+    with pytest.raises((DatabaseError, psycopg.Error, ValueError)), transaction.atomic():
+        bulk_insert(User, people)
+    assert not User.objects.filter(email__startswith="nul-").exists()

@@ -170,3 +170,14 @@ def test_a_cached_page_keeps_scope_language_and_messages(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(URL).content.decode()
     assert "ISO 9001 training coverage" in english and "Huyện Tam Đảo" not in english
+
+
+def test_a_value_holding_an_ampersand_is_not_another_query(shared_cache):
+    from django.http import QueryDict
+
+    # ?all=1%26track=x (one value) must not be stored under the key of ?all=1&track=x.
+    one_value = QueryDict(mutable=True)
+    one_value["all"] = "1&track=x"
+    assert coverage_cache.report_key("province", one_value) != coverage_cache.report_key(
+        "province", QueryDict("all=1&track=x")
+    )

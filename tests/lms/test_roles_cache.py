@@ -74,3 +74,14 @@ def test_deleting_or_renaming_a_group_takes_the_role_away(make_user, trainer_gro
     assert roles.has_role(_next_request(user), roles.TRAINER)
     trainer_group.delete()
     assert not roles.has_role(_next_request(user), roles.TRAINER)
+
+
+def test_roles_read_before_the_commit_are_forgotten_after_it(
+    make_user, trainer_group, django_capture_on_commit_callbacks
+):
+    user = make_user(roles.TRAINER)
+    with django_capture_on_commit_callbacks(execute=True):
+        user.groups.remove(trainer_group)
+        # Another request, before this transaction commits, still reads the trainer role.
+        cache.set(roles._roles_key(user.pk), frozenset({roles.TRAINER}))
+    assert not roles.has_role(_next_request(user), roles.TRAINER)
