@@ -72,7 +72,8 @@ def completion_evaluate(*, enrolment: Enrolment) -> bool:
             from lms.core.audit import audit_record
             from lms.core.signals import send_bulk_written
 
-            send_bulk_written(Enrolment)  # update() sends no model signal: completions moved
+            # update() sends no model signal: completions moved, for this person only.
+            send_bulk_written(Enrolment, user_ids=[enrolment.user_id])
 
             enrolment.completed_at = now
             enrolment.status = EnrolmentStatus.COMPLETED

@@ -17,8 +17,9 @@ Invariants:
   and is served only while both are still current (read in one round trip with the page);
 - the standing version changes whenever the person's enrolments or completions do: model
   signals bump it for every save and delete, `bulk_written` (the apps' bulk paths) bumps the
-  epoch every standing version is read with, and each bump is repeated after commit so a page
-  rendered from the rows before the write is never stored under the version after it;
+  people it names, or when it names nobody the epoch every standing version is read with, and
+  each bump is repeated after commit so a page rendered from the rows before the write is
+  never stored under the version after it;
 - permission checks still run first (the sign-in redirect, Wagtail's view restrictions);
 - staff, requests with a query string and requests with pending messages are never stored or
   served from it (the userbar, filters and one-off messages are not part of the key);
@@ -137,6 +138,8 @@ def _completion_written(sender, instance, **kwargs):
 
 
 @receiver(bulk_written, dispatch_uid="learning.standing_bulk_written")
-def _bulk_written(sender, **kwargs):
+def _bulk_written(sender, user_ids=None, **kwargs):
     if sender in (Enrolment, ActivityCompletion):
-        standing_changed([EPOCH_KEY])
+        # Only these people's pages when the writer names them, else everybody's.
+        keys = [_standing_versions(pk)[1] for pk in user_ids] if user_ids else [EPOCH_KEY]
+        standing_changed(keys)

@@ -246,3 +246,16 @@ def test_a_group_restriction_is_checked_on_every_request(client, trainee, readin
 
 def _without_tokens(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_completing_a_course_moves_only_that_persons_pages(trainee, other_trainee, make_course):
+    course = make_course(lessons=1)
+    enrolment_create(user=trainee, course=course, source="self")
+    epoch = cache.get_or_set(lesson_cache.EPOCH_KEY, 1)
+    others = cache.get_or_set(f"courses:standing:{other_trainee.pk}", 1)
+    mine = cache.get_or_set(f"courses:standing:{trainee.pk}", 1)
+    activity_mark_done(user=trainee, page=LessonPage.objects.child_of(course).get())
+    assert trainee.enrolments.get().completed_at is not None  # the course is complete
+    assert cache.get(f"courses:standing:{trainee.pk}") > mine
+    assert cache.get(lesson_cache.EPOCH_KEY) == epoch
+    assert cache.get(f"courses:standing:{other_trainee.pk}") == others
