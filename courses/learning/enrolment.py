@@ -368,7 +368,7 @@ def enrolments_bulk_ensure(
             EnrolmentStatus.COMPLETED if enrolment.completed_at else EnrolmentStatus.ACTIVE
         )
     Enrolment.objects.bulk_update(withdrawn, ["status"], batch_size=1000)
-    send_bulk_written(Enrolment)  # bulk writes send no model signals
+    send_bulk_written(Enrolment, user_ids=user_ids)  # bulk writes send no model signals
     # Backends that return no ids from a bulk INSERT leave pk None: those are read back too.
     enrolments = {enrolment.user_id: enrolment for enrolment in created if enrolment.pk}
     unread = [pk for pk in user_ids if pk not in enrolments]

@@ -44,6 +44,7 @@ from lms.core.signals import bulk_written
 # Entries hold one person's page: they expire soon after the person stops reading.
 CACHE_SECONDS = 10 * 60
 EPOCH_KEY = "courses:standing-epoch"
+FEW_PEOPLE = 50
 VERSION_SECONDS = 24 * 60 * 60
 
 
@@ -140,6 +141,7 @@ def _completion_written(sender, instance, **kwargs):
 @receiver(bulk_written, dispatch_uid="learning.standing_bulk_written")
 def _bulk_written(sender, user_ids=None, **kwargs):
     if sender in (Enrolment, ActivityCompletion):
-        # Only these people's pages when the writer names them, else everybody's.
-        keys = [_standing_versions(pk)[1] for pk in user_ids] if user_ids else [EPOCH_KEY]
-        standing_changed(keys)
+        # A few named people: their pages only; many or unknown (a roster): everybody's, in one
+        # write rather than one per person.
+        few = user_ids and len(user_ids) <= FEW_PEOPLE
+        standing_changed([_standing_versions(pk)[1] for pk in user_ids] if few else [EPOCH_KEY])

@@ -259,3 +259,25 @@ def test_completing_a_course_moves_only_that_persons_pages(trainee, other_traine
     assert cache.get(f"courses:standing:{trainee.pk}") > mine
     assert cache.get(lesson_cache.EPOCH_KEY) == epoch
     assert cache.get(f"courses:standing:{other_trainee.pk}") == others
+
+
+def test_enrolling_people_in_bulk_moves_only_their_pages(trainee, other_trainee, make_course):
+    from courses.learning.enrolment import enrolments_bulk_ensure
+
+    course = make_course(lessons=1)
+    epoch = cache.get_or_set(lesson_cache.EPOCH_KEY, 1)
+    others = cache.get_or_set(f"courses:standing:{other_trainee.pk}", 1)
+    mine = cache.get_or_set(f"courses:standing:{trainee.pk}", 1)
+    enrolments_bulk_ensure(users=[trainee], course=course, source="self")
+    assert cache.get(f"courses:standing:{trainee.pk}") > mine
+    assert cache.get(lesson_cache.EPOCH_KEY) == epoch
+    assert cache.get(f"courses:standing:{other_trainee.pk}") == others
+
+
+def test_a_roster_sized_write_moves_the_epoch_in_one_write(monkeypatch):
+    from courses.learning.lesson_cache import FEW_PEOPLE
+
+    bumped = []
+    monkeypatch.setattr(lesson_cache, "_bump", bumped.append)
+    send_bulk_written(Enrolment, user_ids=list(range(1, FEW_PEOPLE + 2)))
+    assert bumped == [[lesson_cache.EPOCH_KEY]]
