@@ -27,17 +27,15 @@ Invariants:
 """
 
 import hashlib
-import time
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import get_language
 
 from courses.learning.models import ActivityCompletion, Enrolment
 from lms.accounts.roles import user_roles_with
-from lms.core import pagecache
+from lms.core import pagecache, versions
 from lms.core.pagecache import page_for_storage, page_from_storage, pages_version
 from lms.core.signals import bulk_written
 
@@ -55,12 +53,12 @@ def serve_lesson(request, lesson, render):
         return render()
     user = request.user
     key = _key(request, lesson)
-    versions = _standing_versions(user.pk)
-    roles, found = user_roles_with(user, [*versions, key])
-    shown = (sorted(roles), [found.get(name) for name in versions])
+    standing_keys = _standing_versions(user.pk)
+    roles, found = user_roles_with(user, [*standing_keys, key])
+    shown = (sorted(roles), [found.get(name) for name in standing_keys])
     if None in shown[1]:  # first visit since the versions expired: start them
-        _start_versions(versions)
-        shown = (shown[0], [cache.get(name) for name in versions])
+        versions.start(standing_keys, VERSION_SECONDS)
+        shown = (shown[0], [cache.get(name) for name in standing_keys])
     stored = found.get(key)
     if stored is not None and list(stored[:2]) == list(shown):
         return page_from_storage(request, stored[2:])
@@ -102,28 +100,9 @@ def _standing_versions(user_id) -> list[str]:
     return [EPOCH_KEY, f"courses:standing:{user_id}"]
 
 
-def _fresh_version() -> int:
-    # Above every version used before, when a key is missing (first use, expired, evicted).
-    return time.time_ns() // 1000
-
-
-def _start_versions(keys) -> None:
-    for key in keys:
-        cache.add(key, _fresh_version(), VERSION_SECONDS)
-
-
-def _bump(keys) -> None:
-    for key in keys:
-        try:
-            cache.incr(key)
-        except ValueError:  # not set: pages stored under no version are never current
-            cache.set(key, _fresh_version(), VERSION_SECONDS)
-
-
 def standing_changed(keys) -> None:
-    """A write changed what these versions stand for: now, and again after commit."""
-    _bump(keys)
-    transaction.on_commit(lambda: _bump(keys))
+    """A write changed what these versions stand for (lms.core.versions)."""
+    versions.written(keys, VERSION_SECONDS)
 
 
 @receiver(post_save, sender=Enrolment, dispatch_uid="learning.standing_enrolment_saved")

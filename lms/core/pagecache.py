@@ -29,6 +29,8 @@ from django.middleware.csrf import get_token
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from lms.core import versions
+
 PAGES_VERSION_KEY = "core:pages-version"
 
 
@@ -68,15 +70,9 @@ def _process_version() -> int:
     now = time.monotonic()
     if _local_version is not None and now - _local_version[0] < LOCAL_VERSION_SECONDS:
         return _local_version[1]
-    version = cache.get_or_set(PAGES_VERSION_KEY, _fresh_version, None)
+    version = versions.current(PAGES_VERSION_KEY)
     _local_version = (now, version)
     return version
-
-
-def _fresh_version() -> int:
-    # When the key is missing (first start, flushed or evicted) start above every version used
-    # before, so entries cached under an old version are never read again.
-    return time.time_ns() // 1_000_000
 
 
 def versioned_key(*parts) -> str:
@@ -140,10 +136,7 @@ def _start_new_version() -> None:
     global _local_version
     _request_version.set(None)  # the rest of this request reads the new version
     _local_version = None
-    try:
-        cache.incr(PAGES_VERSION_KEY)
-    except ValueError:  # not set yet, or evicted
-        cache.set(PAGES_VERSION_KEY, _fresh_version(), None)
+    versions.move([PAGES_VERSION_KEY])
 
 
 @receiver(page_published, dispatch_uid="core.pages_published")

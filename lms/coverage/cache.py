@@ -29,12 +29,11 @@ import hashlib
 import time
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import translation
 
-from lms.core import pagecache
+from lms.core import pagecache, versions
 from lms.core.signals import bulk_written
 
 VERSION_KEY = "coverage:data-version"
@@ -49,20 +48,12 @@ ENABLED = pagecache.SHARED
 
 
 def data_version() -> int:
-    return cache.get_or_set(VERSION_KEY, lambda: time.time_ns() // 1_000_000, None)
-
-
-def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet, or evicted: start above every version used before
-        cache.set(VERSION_KEY, time.time_ns() // 1_000_000, None)
+    return versions.current(VERSION_KEY)
 
 
 def coverage_changed() -> None:
     """Call after writing rows the coverage numbers count, by a path that sends no signals."""
-    _bump()
-    transaction.on_commit(_bump)
+    versions.written([VERSION_KEY])
 
 
 def report_key(scope_key: str, query: dict) -> str:

@@ -278,6 +278,6 @@ def test_a_roster_sized_write_moves_the_epoch_in_one_write(monkeypatch):
     from courses.learning.lesson_cache import FEW_PEOPLE
 
     bumped = []
-    monkeypatch.setattr(lesson_cache, "_bump", bumped.append)
+    monkeypatch.setattr(lesson_cache, "standing_changed", bumped.append)
     send_bulk_written(Enrolment, user_ids=list(range(1, FEW_PEOPLE + 2)))
     assert bumped == [[lesson_cache.EPOCH_KEY]]
