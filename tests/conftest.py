@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 import pytest
 
 from django.conf import settings
+from django.utils import translation
 
 from lms.accounts import roles
 
@@ -22,6 +23,15 @@ pytest_plugins = [
     "tests.fixtures.certificates",
     "tests.fixtures.coverage",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _site_language_after_each_test():
+    """Each test starts in the site's language: a request with the English cookie leaves English
+    active in the thread (as Django's LocaleMiddleware does), and messages built outside a
+    request by the next test would be in English."""
+    yield
+    translation.deactivate()
 
 
 def _skip_or_fail(reason: str):
